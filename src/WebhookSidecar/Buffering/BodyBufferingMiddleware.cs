@@ -1,0 +1,133 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+using WebhookSidecar.Observability;
+using WebhookSidecar.Pipeline;
+using WebhookSidecar.Routing;
+
+namespace WebhookSidecar.Buffering;
+
+/// <summary>
+/// Reads the raw body into a pooled buffer, exactly as received, bounded by the route's maximum — also
+/// for chunked bodies without <c>Content-Length</c> — and by the global <see cref="BufferBudget"/>.
+/// Then the request's body is replaced by the buffer, so verification and dispatch see the same bytes.
+/// </summary>
+internal sealed class BodyBufferingMiddleware(
+    RequestDelegate next,
+    RouteTableProvider routes,
+    BufferBudget budget,
+    TimeProvider time,
+    SidecarMetrics metrics)
+{
+    /// <summary>First allocation for a body of unknown length; doubled as it grows.</summary>
+    internal const int InitialChunk = 16 * 1024;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Features.Get<WebhookRequestFeature>() is not { } feature)
+        {
+            await next(context);
+            return;
+        }
+
+        var limits = routes.Current.Config.Limits;
+        var max = feature.Route.Config.MaxBodyBytes;
+        var request = context.Request;
+        var declared = request.ContentLength;
+        if (declared > max)
+        {
+            await Rejections.WriteAsync(context, RejectionReason.TooLarge, closeConnection: true);
+            return;
+        }
+
+        var ceiling = (int)Math.Min(max + 1, Array.MaxLength);
+        var body = PooledBody.TryCreate(budget, declared is { } length ? (int)length : Math.Min(InitialChunk, ceiling));
+        if (body is null)
+        {
+            await Rejections.WriteAsync(context, RejectionReason.Overloaded, limits.OverloadRetryAfter, closeConnection: true);
+            return;
+        }
+
+        feature.Body = body;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            // The route maximum is enforced here, whatever Kestrel's global default is.
+            sizeFeature.MaxRequestBodySize = max + 1;
+        }
+
+        var start = time.GetTimestamp();
+        var outcome = await ReadAsync(context, body, declared, max, ceiling, start, limits.BodyReadTimeout);
+        metrics.Stage(feature.Route.Id, "buffer", time.GetElapsedTime(start));
+        if (outcome != RejectionReason.None)
+        {
+            var retryAfter = outcome == RejectionReason.Overloaded ? limits.OverloadRetryAfter : (TimeSpan?)null;
+            await Rejections.WriteAsync(context, outcome, retryAfter, closeConnection: true);
+            return;
+        }
+
+        request.Body = new MemoryStream(GetArray(body), 0, body.Length, writable: false);
+        request.ContentLength = body.Length;
+        request.Headers.Remove(HeaderNames.TransferEncoding);
+        await next(context);
+    }
+
+    private async Task<RejectionReason> ReadAsync(HttpContext context, PooledBody body, long? declared, long max, int ceiling, long start, TimeSpan timeout)
+    {
+        var stream = context.Request.Body;
+        try
+        {
+            while (true)
+            {
+                var free = body.FreeSpace;
+                if (free.IsEmpty)
+                {
+                    if (declared is not null)
+                    {
+                        // Kestrel enforces Content-Length framing: nothing more can come.
+                        return RejectionReason.None;
+                    }
+
+                    if (!body.TryGrow(ceiling))
+                    {
+                        return RejectionReason.Overloaded;
+                    }
+
+                    continue;
+                }
+
+                var read = await stream.ReadAsync(free, context.RequestAborted);
+                if (read == 0)
+                {
+                    return RejectionReason.None;
+                }
+
+                body.Advance(read);
+                if (body.Length > max)
+                {
+                    return RejectionReason.TooLarge;
+                }
+
+                if (time.GetElapsedTime(start) > timeout)
+                {
+                    return RejectionReason.BodyTimeout;
+                }
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            return e.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => RejectionReason.TooLarge,
+                StatusCodes.Status408RequestTimeout => RejectionReason.BodyTimeout,
+                _ => RejectionReason.ClientAborted,
+            };
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            return RejectionReason.ClientAborted;
+        }
+    }
+
+    private static byte[] GetArray(PooledBody body)
+        => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body.Memory, out var segment) ? segment.Array! : body.Memory.ToArray();
+}

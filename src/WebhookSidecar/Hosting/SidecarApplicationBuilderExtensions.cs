@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using WebhookSidecar.Buffering;
+using WebhookSidecar.Dispatch.Forward;
+using WebhookSidecar.Pipeline;
+using WebhookSidecar.RateLimiting;
+using WebhookSidecar.Replay;
+using WebhookSidecar.Signatures;
+
+namespace WebhookSidecar.Hosting;
+
+/// <summary>Builds the request pipeline.</summary>
+public static class SidecarApplicationBuilderExtensions
+{
+    /// <summary>
+    /// The admin listener gets health and readiness only. The public listener runs, in order: route
+    /// match → per-client rate limit (before the body is read) → bounded raw-body buffering →
+    /// verification → route budget → replay claim → dispatch (YARP forward), then commit or release.
+    /// </summary>
+    public static WebApplication UseWebhookSidecar(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapWhen(SidecarListeners.IsAdmin, AdminEndpoints.Configure);
+
+        app.UseRouting();
+        app.UseMiddleware<WebhookContextMiddleware>();
+        app.UseRateLimiter();
+        app.UseMiddleware<BodyBufferingMiddleware>();
+        app.UseMiddleware<VerificationMiddleware>();
+        app.UseMiddleware<BudgetMiddleware>();
+        app.UseMiddleware<ReplayMiddleware>();
+        app.UseMiddleware<ForwardOutcomeMiddleware>();
+        app.MapReverseProxy();
+        return app;
+    }
+
+    internal static void EnsureConfigurationLoaded(this WebApplication app)
+        => _ = app.Services.GetRequiredService<Routing.RouteTableProvider>();
+}

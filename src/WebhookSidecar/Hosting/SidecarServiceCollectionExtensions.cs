@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebhookSidecar.Buffering;
+using WebhookSidecar.Configuration;
+using WebhookSidecar.Dispatch.Forward;
+using WebhookSidecar.Observability;
+using WebhookSidecar.RateLimiting;
+using WebhookSidecar.Replay;
+using WebhookSidecar.Routing;
+using Yarp.ReverseProxy.Configuration;
+
+namespace WebhookSidecar.Hosting;
+
+/// <summary>Registers the sidecar's services.</summary>
+public static class SidecarServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the sidecar: configuration loading, the request pipeline's services, YARP (clusters from
+    /// <c>ReverseProxy</c>, routes from <c>Sidecar:Routes</c>), rate limiting and health checks. Embedded
+    /// defaults (in-process replay store and limiters) are registered with TryAdd, so a distributed
+    /// implementation registered earlier wins.
+    /// </summary>
+    public static IServiceCollection AddWebhookSidecar(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWebhookRateLimiterFactory, InProcessRateLimiterFactory>();
+        services.AddSingleton(sp => new SidecarConfigLoader(sp.GetRequiredService<IWebhookRateLimiterFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new RouteTableProvider(configuration, sp.GetRequiredService<SidecarConfigLoader>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RouteTableProvider>>()));
+        services.AddSingleton(sp =>
+        {
+            var routes = sp.GetRequiredService<RouteTableProvider>();
+            return new BufferBudget(() => routes.Current.Config.Limits.MaxBufferedBytes);
+        });
+        services.TryAddSingleton<IReplayStore>(sp => new InMemoryReplayStore(
+            sp.GetRequiredService<RouteTableProvider>().Current.Config.ReplayStore,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<InMemoryReplayStore>>()));
+        services.AddSingleton<SidecarMetrics>();
+        services.AddSingleton<SidecarListeners>();
+
+        // YARP's cookie session affinity is the only user of data protection: keep its keys in memory
+        // rather than writing key files (the container's root filesystem is read-only).
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+
+        services.AddSingleton<IProxyConfigProvider, WebhookProxyConfigProvider>();
+        services.AddReverseProxy()
+            .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<ClusterDefaultsFilter>()
+            .AddTransforms(static context =>
+            {
+                context.UseDefaultForwarders = false;
+                context.RequestTransforms.Add(new ForwardedHeadersTransform());
+            });
+
+        services.AddRateLimiter(static options =>
+        {
+            options.AddPolicy(ClientRateLimitPolicy.Name, new ClientRateLimitPolicy());
+            options.RejectionStatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status429TooManyRequests;
+            options.OnRejected = ClientRateLimitPolicy.OnRejectedAsync;
+        });
+
+        services.AddHealthChecks()
+            .AddCheck<ConfigurationReadinessCheck>("configuration", tags: [AdminEndpoints.ReadyTag])
+            .AddCheck<ReplayStoreReadinessCheck>("replay-store", tags: [AdminEndpoints.ReadyTag]);
+        return services;
+    }
+}

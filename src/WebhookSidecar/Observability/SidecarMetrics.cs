@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using WebhookSidecar.Buffering;
+using WebhookSidecar.Pipeline;
+
+namespace WebhookSidecar.Observability;
+
+/// <summary>
+/// The sidecar's instruments, in one <see cref="Meter"/> named <see cref="MeterName"/>. Tags are passed
+/// as <see cref="TagList"/> (no allocation for a few tags) and nothing is recorded for a disabled instrument.
+/// </summary>
+internal sealed class SidecarMetrics
+{
+    public const string MeterName = "WebhookSidecar";
+
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _secretMatches;
+    private readonly Counter<long> _shadowFailures;
+    private readonly Histogram<double> _duration;
+    private readonly Histogram<double> _stageDuration;
+    private readonly Histogram<double> _clockSkew;
+
+    public SidecarMetrics(IMeterFactory meterFactory, BufferBudget buffers)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>(
+            "webhook_sidecar.requests", "{request}", "Webhook requests by route and outcome (accepted, duplicate, or the rejection reason).");
+        _secretMatches = meter.CreateCounter<long>(
+            "webhook_sidecar.secret.matches", "{request}", "Verified requests by the secret that matched: shows when an old secret stops being used.");
+        _shadowFailures = meter.CreateCounter<long>(
+            "webhook_sidecar.shadow.would_fail", "{request}", "Requests on shadow-mode routes that failed verification but were let through, by reason.");
+        _duration = meter.CreateHistogram<double>(
+            "webhook_sidecar.request.duration", "s", "Time from route match to the answer.");
+        _stageDuration = meter.CreateHistogram<double>(
+            "webhook_sidecar.stage.duration", "s", "Time spent in each stage: buffer, verify, replay, dispatch.");
+        _clockSkew = meter.CreateHistogram<double>(
+            "webhook_sidecar.clock_skew", "s", "Receive time minus the signed timestamp, for schemes with a timestamp.");
+        meter.CreateObservableGauge(
+            "webhook_sidecar.buffered_bytes", () => buffers.Used, "By", "Bytes held in request body buffers now.");
+    }
+
+    public void Request(string route, RejectionReason outcome, long startTimestamp, TimeProvider time)
+    {
+        if (_requests.Enabled)
+        {
+            _requests.Add(1, new TagList { { "route", route }, { "outcome", Rejections.Outcome(outcome) } });
+        }
+
+        if (_duration.Enabled)
+        {
+            _duration.Record(time.GetElapsedTime(startTimestamp).TotalSeconds, new TagList { { "route", route }, { "outcome", Rejections.Outcome(outcome) } });
+        }
+    }
+
+    public void SecretMatched(string route, string secretId)
+    {
+        if (_secretMatches.Enabled)
+        {
+            _secretMatches.Add(1, new TagList { { "route", route }, { "secret", secretId } });
+        }
+    }
+
+    public void ShadowFailure(string route, RejectionReason reason)
+    {
+        if (_shadowFailures.Enabled)
+        {
+            _shadowFailures.Add(1, new TagList { { "route", route }, { "reason", Rejections.Outcome(reason) } });
+        }
+    }
+
+    public void Stage(string route, string stage, TimeSpan elapsed)
+    {
+        if (_stageDuration.Enabled)
+        {
+            _stageDuration.Record(elapsed.TotalSeconds, new TagList { { "route", route }, { "stage", stage } });
+        }
+    }
+
+    public void ClockSkew(string route, TimeSpan skew)
+    {
+        if (_clockSkew.Enabled)
+        {
+            _clockSkew.Record(skew.TotalSeconds, new TagList { { "route", route } });
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using WebhookSidecar.Cli;
+
+return await SidecarCommandLine.RunAsync(args, Console.Out, Console.Error);
