@@ -51,8 +51,9 @@ internal sealed class BodyBufferingMiddleware(
         feature.Body = body;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
-            // The route maximum is enforced here, whatever Kestrel's global default is.
-            sizeFeature.MaxRequestBodySize = max + 1;
+            // The route maximum is enforced here, exactly, on body bytes. Kestrel's own limit is lifted
+            // for this request: it counts chunked framing too, so it would refuse a body just under the maximum.
+            sizeFeature.MaxRequestBodySize = null;
         }
 
         var start = time.GetTimestamp();
