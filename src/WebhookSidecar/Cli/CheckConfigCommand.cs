@@ -16,7 +16,7 @@ internal static class CheckConfigCommand
         var command = new Command("check-config", "Validate the configuration and exit.") { config };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new SidecarHostOptions { ConfigPath = parse.GetValue(config) };
+            var options = new SidecarHostOptions { ConfigPath = parse.GetValue(config), LogToStandardError = true };
             if (!StartupErrors.TryBuild(options, out var app, out var errors))
             {
                 await StartupErrors.WriteAsync(error, errors);

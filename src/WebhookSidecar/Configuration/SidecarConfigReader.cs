@@ -233,6 +233,11 @@ public static class SidecarConfigReader
 
         var tolerance = section.OptionalDuration("Tolerance", TimeSpan.FromSeconds(1), HmacSchemeValidator.MaxTolerance);
         var future = section.OptionalDuration("FutureTolerance", TimeSpan.Zero, HmacSchemeValidator.MaxTolerance);
+        if (!section["Secrets"].Exists)
+        {
+            section["Secrets"].Error("at least one secret reference is required (env:NAME or file:/path)");
+        }
+
         var secrets = ReadSecrets(section["Secrets"]);
         var enforce = section.Bool("Enforce", true);
         if (!enforce)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using WebhookSidecar.Configuration;
 using WebhookSidecar.RateLimiting;
 using WebhookSidecar.Replay;
@@ -46,6 +47,11 @@ public static partial class SidecarHost
                 .Endpoint(SidecarListeners.PublicEndpointName, e => listeners.Attach(ListenerKind.Public, e.ListenOptions, e.IsHttps))
                 .Endpoint(SidecarListeners.AdminEndpointName, e => listeners.Attach(ListenerKind.Admin, e.ListenOptions, e.IsHttps));
         });
+
+        if (options.LogToStandardError)
+        {
+            builder.Services.Configure<ConsoleLoggerOptions>(static console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
 
         options.ConfigureServices?.Invoke(builder.Services);
         builder.Services.AddWebhookSidecar(builder.Configuration);

@@ -17,6 +17,9 @@ public sealed record SidecarHostOptions
     /// <summary>Values applied last, over the file and the environment.</summary>
     public IReadOnlyDictionary<string, string?>? Overrides { get; init; }
 
+    /// <summary>Console logs go to standard error, keeping standard output for a command's answer (<c>check-config</c>).</summary>
+    public bool LogToStandardError { get; init; }
+
     /// <summary>Extra service registrations, applied before the sidecar's own (which use TryAdd for replaceable parts).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 }

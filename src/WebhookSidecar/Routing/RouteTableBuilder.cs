@@ -55,7 +55,7 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
             scheme = ApplyToleranceOverrides(scheme, verification, prefix, errors);
             idHeaders = [.. scheme.Headers.Select(static h => h.Id).OfType<string>()];
             var keys = ResolveKeys(verification, scheme, $"{prefix}:Verification:Secrets", errors);
-            if (keys.Count > 0)
+            if (keys.Count > 0 && HmacSchemeValidator.Validate(scheme).Count == 0)
             {
                 verifier = new HmacVerifier(scheme, keys);
             }
@@ -123,12 +123,6 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
     private List<SigningKey> ResolveKeys(VerificationConfig verification, HmacScheme scheme, string key, ConfigErrors errors)
     {
         var keys = new List<SigningKey>();
-        if (verification.Secrets.Count == 0)
-        {
-            errors.Add(key, "at least one secret reference is required (env:NAME or file:/path)");
-            return keys;
-        }
-
         for (var i = 0; i < verification.Secrets.Count; i++)
         {
             var secret = verification.Secrets[i];

@@ -12,11 +12,8 @@ internal sealed class SidecarConfigLoader(IWebhookRateLimiterFactory limiterFact
     {
         errors = new ConfigErrors();
         var config = SidecarConfigReader.Read(configuration, errors);
-        if (errors.HasErrors)
-        {
-            return null;
-        }
 
+        // Built even when reading found errors, so secret problems are reported in the same pass.
         return new RouteTableBuilder(limiterFactory, time, environment).Build(config, errors, generation);
     }
 }

@@ -355,7 +355,7 @@ internal sealed class HmacVerifier : IWebhookVerifier
     {
         RejectionReason.MissingSignature => $"header '{header}' is empty",
         RejectionReason.WrongPrefix => $"header '{header}' has {seen} item(s) but none starts with the expected prefix '{_scheme.SignaturePrefix}'",
-        _ => $"header '{header}' has no decodable signature: expected {(_scheme.Encoding == SignatureEncoding.Hex ? $"{_macLength * 2} hex characters" : $"{((_macLength + 2) / 3) * 4} base64 characters")} after '{_scheme.SignaturePrefix}' for {_scheme.Algorithm}, at most {MaxCandidates} signatures",
+        _ => $"header '{header}' has no decodable signature: expected {(_scheme.Encoding == SignatureEncoding.Hex ? $"{_macLength * 2} hex characters" : $"{((_macLength + 2) / 3) * 4} base64 characters")} after '{_scheme.SignaturePrefix}' for HMAC-{_scheme.Algorithm.ToString().ToUpperInvariant()}, at most {MaxCandidates} signatures",
     };
 
     private static string DescribeFormat(TimestampFormat format) => format switch
