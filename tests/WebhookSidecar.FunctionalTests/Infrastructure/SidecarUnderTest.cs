@@ -26,11 +26,12 @@ public sealed class SidecarUnderTest : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
-    public static async Task<SidecarUnderTest> StartAsync(SidecarTestConfig config, Action<IServiceCollection>? services = null)
+    public static async Task<SidecarUnderTest> StartAsync(SidecarTestConfig config, Action<IServiceCollection>? services = null, string? configFile = null)
     {
         var app = SidecarHost.Build(new SidecarHostOptions
         {
-            UseConfigFile = false,
+            UseConfigFile = configFile is not null,
+            ConfigPath = configFile,
             UseEnvironmentVariables = false,
             Overrides = config.Build(),
             ConfigureServices = services,
