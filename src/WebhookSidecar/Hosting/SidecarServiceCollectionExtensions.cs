@@ -10,7 +10,6 @@ using WebhookSidecar.Observability;
 using WebhookSidecar.RateLimiting;
 using WebhookSidecar.Replay;
 using WebhookSidecar.Routing;
-using Yarp.ReverseProxy.Configuration;
 
 namespace WebhookSidecar.Hosting;
 
@@ -18,8 +17,9 @@ namespace WebhookSidecar.Hosting;
 public static class SidecarServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the sidecar: configuration loading, the request pipeline's services, YARP (clusters from
-    /// <c>ReverseProxy</c>, routes from <c>Sidecar:Routes</c>), rate limiting and health checks. Embedded
+    /// Adds the sidecar: configuration loading, the request pipeline's services, YARP (fed only validated
+    /// configurations: clusters from <c>ReverseProxy:Clusters</c>, routes from <c>Sidecar:Routes</c>), rate
+    /// limiting and health checks. Embedded
     /// defaults (in-process replay store and limiters) are registered with TryAdd, so a distributed
     /// implementation registered earlier wins.
     /// </summary>
@@ -28,7 +28,9 @@ public static class SidecarServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWebhookRateLimiterFactory, InProcessRateLimiterFactory>();
         services.AddSingleton(sp => new SidecarConfigLoader(sp.GetRequiredService<IWebhookRateLimiterFactory>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new RouteTableProvider(configuration, sp.GetRequiredService<SidecarConfigLoader>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RouteTableProvider>>()));
+        var proxySnapshot = new ProxyConfigSnapshot();
+        services.AddSingleton(proxySnapshot);
+        services.AddSingleton(sp => new RouteTableProvider(configuration, sp.GetRequiredService<SidecarConfigLoader>(), proxySnapshot, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RouteTableProvider>>()));
         services.AddSingleton(sp =>
         {
             var routes = sp.GetRequiredService<RouteTableProvider>();
@@ -44,9 +46,8 @@ public static class SidecarServiceCollectionExtensions
         // rather than writing key files (the container's root filesystem is read-only).
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
 
-        services.AddSingleton<IProxyConfigProvider, WebhookProxyConfigProvider>();
         services.AddReverseProxy()
-            .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            .LoadFromConfig(proxySnapshot.ReverseProxySection)
             .AddConfigFilter<ClusterDefaultsFilter>()
             .AddTransforms(static context =>
             {

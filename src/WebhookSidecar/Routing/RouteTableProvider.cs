@@ -15,19 +15,22 @@ internal sealed partial class RouteTableProvider : IDisposable
 {
     private readonly IConfiguration _configuration;
     private readonly SidecarConfigLoader _loader;
+    private readonly ProxyConfigSnapshot _proxy;
     private readonly ILogger<RouteTableProvider> _logger;
     private readonly IDisposable? _reloadRegistration;
     private readonly Lock _reloadLock = new();
     private RouteTable _current;
     private CancellationTokenSource _changed = new();
 
-    public RouteTableProvider(IConfiguration configuration, SidecarConfigLoader loader, ILogger<RouteTableProvider> logger)
+    public RouteTableProvider(IConfiguration configuration, SidecarConfigLoader loader, ProxyConfigSnapshot proxy, ILogger<RouteTableProvider> logger)
     {
         _configuration = configuration;
         _loader = loader;
+        _proxy = proxy;
         _logger = logger;
         _current = loader.TryLoad(configuration, 1, out var errors) ?? throw new SidecarConfigException(errors.Errors);
         LogWarnings(errors);
+        proxy.Publish(configuration, _current);
         _reloadRegistration = Microsoft.Extensions.Primitives.ChangeToken.OnChange(configuration.GetReloadToken, () => Reload());
     }
 
@@ -50,6 +53,9 @@ internal sealed partial class RouteTableProvider : IDisposable
             }
 
             LogWarnings(errors);
+
+            // YARP first (it only learns of valid configurations), then the table requests use.
+            _proxy.Publish(_configuration, next);
             Volatile.Write(ref _current, next);
             var previous = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
             previous.Cancel();

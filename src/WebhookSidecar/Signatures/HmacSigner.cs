@@ -35,7 +35,7 @@ public static class HmacSigner
             TimestampFormat.Rfc3339 => timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
             _ => timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
         };
-        id ??= family.Id is null ? null : $"msg_{Guid.NewGuid():N}";
+        id ??= family.Id is null ? null : Guid.NewGuid().ToString("D");
 
         var headers = new List<KeyValuePair<string, string>>();
         if (family.Id is not null && id is not null)
