@@ -13,10 +13,15 @@ namespace WebhookSidecar.Configuration;
 public static class SidecarConfigReader
 {
     private const string ReverseProxySection = "ReverseProxy";
+    private static readonly HashSet<DispatchTarget> ForwardOnly = [DispatchTarget.Forward];
 
     /// <summary>Reads and validates. Problems go to <paramref name="errors"/>; the result is only meaningful when there are none.</summary>
-    public static SidecarConfig Read(IConfiguration configuration, ConfigErrors errors)
+    /// <param name="configuration">The whole configuration.</param>
+    /// <param name="errors">Receives every problem.</param>
+    /// <param name="availableTargets">Dispatch targets this process can serve (default: <c>forward</c> only).</param>
+    public static SidecarConfig Read(IConfiguration configuration, ConfigErrors errors, IReadOnlySet<DispatchTarget>? availableTargets = null)
     {
+        availableTargets ??= ForwardOnly;
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(errors);
         var root = new ConfigSection(configuration.GetSection(SidecarConfig.SectionName), errors);
@@ -28,7 +33,7 @@ public static class SidecarConfigReader
             TrustedProxies = ReadNetworks(root, "TrustedProxies"),
             Forwarding = ReadForwarding(root["Forwarding"]),
             ReplayStore = ReadReplayStore(root["ReplayStore"]),
-            Routes = ReadRoutes(root["Routes"]),
+            Routes = ReadRoutes(root["Routes"], availableTargets),
         };
 
         ValidateReverseProxy(configuration.GetSection(ReverseProxySection), config, errors);
@@ -102,12 +107,12 @@ public static class SidecarConfigReader
         return networks;
     }
 
-    private static IReadOnlyList<WebhookRouteConfig> ReadRoutes(ConfigSection section)
+    private static IReadOnlyList<WebhookRouteConfig> ReadRoutes(ConfigSection section, IReadOnlySet<DispatchTarget> availableTargets)
     {
         var routes = new List<WebhookRouteConfig>();
         foreach (var route in section.Children)
         {
-            if (ReadRoute(route) is { } config)
+            if (ReadRoute(route, availableTargets) is { } config)
             {
                 routes.Add(config);
             }
@@ -127,7 +132,7 @@ public static class SidecarConfigReader
         return routes;
     }
 
-    private static WebhookRouteConfig? ReadRoute(ConfigSection route)
+    private static WebhookRouteConfig? ReadRoute(ConfigSection route, IReadOnlySet<DispatchTarget> availableTargets)
     {
         route.RejectUnknown("Path", "Methods", "Hosts", "MaxBodyBytes", "PublicBaseUrl", "Verification", "Replay", "RateLimit", "Dispatch");
         var id = route.Section.Key;
@@ -161,7 +166,7 @@ public static class SidecarConfigReader
         }
 
         var verification = ReadVerification(route["Verification"]);
-        var dispatch = ReadDispatch(route["Dispatch"]);
+        var dispatch = ReadDispatch(route["Dispatch"], availableTargets);
         var replay = ReadReplay(route["Replay"], verification);
         var rateLimit = ReadRateLimit(route["RateLimit"]);
         if (path is null || verification is null || dispatch is null)
@@ -414,7 +419,7 @@ public static class SidecarConfigReader
         return new TokenBucketLimit(rate, burst);
     }
 
-    private static DispatchConfig? ReadDispatch(ConfigSection section)
+    private static DispatchConfig? ReadDispatch(ConfigSection section, IReadOnlySet<DispatchTarget> availableTargets)
     {
         if (!section.Exists)
         {
@@ -430,8 +435,8 @@ public static class SidecarConfigReader
             case DispatchTarget.Forward when string.IsNullOrWhiteSpace(cluster):
                 section["Cluster"].Error("is required for forward dispatch: the id of a cluster under ReverseProxy:Clusters");
                 break;
-            case DispatchTarget.Kafka or DispatchTarget.Queue:
-                section["Target"].Error($"'{target.ToString().ToLowerInvariant()}' dispatch is not available in this build; use 'forward'");
+            case DispatchTarget.Kafka or DispatchTarget.Queue when !availableTargets.Contains(target):
+                section["Target"].Error($"'{target.ToString().ToLowerInvariant()}' dispatch is not available: {(target == DispatchTarget.Kafka ? "configure Sidecar:Kafka" : "configure Sidecar:Queue")}, or use 'forward'");
                 break;
         }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using WebhookSidecar.Buffering;
+using WebhookSidecar.Dispatch;
 using WebhookSidecar.Dispatch.Forward;
 using WebhookSidecar.Pipeline;
 using WebhookSidecar.RateLimiting;
@@ -15,7 +16,8 @@ public static class SidecarApplicationBuilderExtensions
     /// <summary>
     /// The admin listener gets health and readiness only. The public listener runs, in order: route
     /// match → per-client rate limit (before the body is read) → bounded raw-body buffering →
-    /// verification → route budget → replay claim → dispatch (YARP forward), then commit or release.
+    /// verification → route budget → replay claim → dispatch (an answering target such as Kafka, or
+    /// YARP's forwarder), then commit or release.
     /// </summary>
     public static WebApplication UseWebhookSidecar(this WebApplication app)
     {
@@ -29,6 +31,7 @@ public static class SidecarApplicationBuilderExtensions
         app.UseMiddleware<VerificationMiddleware>();
         app.UseMiddleware<BudgetMiddleware>();
         app.UseMiddleware<ReplayMiddleware>();
+        app.UseMiddleware<DispatchMiddleware>();
         app.UseMiddleware<ForwardOutcomeMiddleware>();
         app.MapReverseProxy();
         return app;

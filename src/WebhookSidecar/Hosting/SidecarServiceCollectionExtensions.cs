@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookSidecar.Buffering;
 using WebhookSidecar.Configuration;
+using WebhookSidecar.Dispatch;
 using WebhookSidecar.Dispatch.Forward;
 using WebhookSidecar.Observability;
 using WebhookSidecar.RateLimiting;
@@ -27,7 +28,10 @@ public static class SidecarServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWebhookRateLimiterFactory, InProcessRateLimiterFactory>();
-        services.AddSingleton(sp => new SidecarConfigLoader(sp.GetRequiredService<IWebhookRateLimiterFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SidecarConfigLoader(
+            sp.GetRequiredService<IWebhookRateLimiterFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<IDispatchTarget>().Select(static t => t.Target).Append(DispatchTarget.Forward).ToHashSet()));
         var proxySnapshot = new ProxyConfigSnapshot();
         services.AddSingleton(proxySnapshot);
         services.AddSingleton(sp => new RouteTableProvider(configuration, sp.GetRequiredService<SidecarConfigLoader>(), proxySnapshot, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RouteTableProvider>>()));

@@ -79,6 +79,12 @@ public enum RejectionReason
     /// <summary>The dispatch target did not answer in time (504); the replay claim was released.</summary>
     DispatchTimeout,
 
+    /// <summary>An answering target (Kafka, queue) failed or refused the delivery (503 + Retry-After); the replay claim was released.</summary>
+    DispatchUnavailable,
+
+    /// <summary>An answering target did not confirm durability within its budget (503 + Retry-After); the replay claim was released.</summary>
+    DispatchUnconfirmed,
+
     /// <summary>The backend answered with a non-2xx status, passed through to the provider; the replay claim was released.</summary>
     BackendRejected,
 
