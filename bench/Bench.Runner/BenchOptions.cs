@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace Bench.Runner;
+
+/// <summary>Command-line options of the runner.</summary>
+internal sealed record BenchOptions
+{
+    public required string RepositoryRoot { get; init; }
+
+    public string Configuration { get; init; } = "Release";
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    public int Connections { get; init; } = 32;
+
+    public int IdleConnections { get; init; } = 1000;
+
+    public int SlowSenders { get; init; } = 1000;
+
+    public string OutputDirectory { get; init; } = "bench/results";
+
+    public string Secret { get; } = "bench-secret";
+
+    public string Bin(string project) => Path.Combine(RepositoryRoot, project, "bin", Configuration, "net10.0");
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var root = Directory.GetCurrentDirectory();
+        var options = new BenchOptions { RepositoryRoot = root };
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            options = args[i] switch
+            {
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value!, CultureInfo.InvariantCulture)) },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value!, CultureInfo.InvariantCulture)) },
+                "--connections" => options with { Connections = int.Parse(value!, CultureInfo.InvariantCulture) },
+                "--idle-connections" => options with { IdleConnections = int.Parse(value!, CultureInfo.InvariantCulture) },
+                "--slow-senders" => options with { SlowSenders = int.Parse(value!, CultureInfo.InvariantCulture) },
+                "--out" => options with { OutputDirectory = value! },
+                "--root" => options with { RepositoryRoot = Path.GetFullPath(value!) },
+                "--quick" => options with { Duration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.FromSeconds(1), IdleConnections = 200, SlowSenders = 100 },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+            if (args[i] is not "--quick")
+            {
+                i++;
+            }
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Bench.Runner;
+
+/// <summary>The measurements besides throughput: flood, memory, oversize, resilience. Each prints counts.</summary>
+internal sealed class Scenarios(BenchOptions options, Servers servers, Report report)
+{
+    private const string Path = "/webhooks/bench";
+    private int _seed = 1000;
+
+    /// <summary>Closed-loop max throughput, then a constant-rate run at <paramref name="halfRate"/> for latency.</summary>
+    public async Task<ModeResult> MeasureModeAsync(string mode, IPEndPoint target, double? halfRate)
+    {
+        var seconds = (options.Duration + options.Warmup).TotalSeconds + 2;
+        var requests = RequestSet.Signed(Path, options.Secret, (int)(30_000 * seconds), seed: _seed++);
+        Console.WriteLine($"[{mode}] closed loop, {options.Connections} connections, {options.Duration.TotalSeconds:0} s");
+        var max = await LoadGenerator.ClosedLoopAsync(target, requests, options.Connections, options.Duration, options.Warmup);
+        Console.WriteLine($"[{mode}]   {max.Rps:0} req/s, p50 {max.Percentile(50):0.00} ms, p99 {max.Percentile(99):0.00} ms, {max.Statuses}, errors {max.Errors}");
+        var rate = halfRate ?? max.Rps / 2;
+        var fresh = RequestSet.Signed(Path, options.Secret, (int)(rate * seconds) + 1000, seed: _seed++);
+        Console.WriteLine($"[{mode}] constant rate {rate:0} req/s");
+        var half = await LoadGenerator.ConstantRateAsync(target, fresh, options.Connections, rate, options.Duration, options.Warmup);
+        Console.WriteLine($"[{mode}]   p50 {half.Percentile(50):0.00} ms, p99 {half.Percentile(99):0.00} ms, {half.Statuses}, errors {half.Errors}");
+        return new ModeResult(mode, max, half, rate);
+    }
+
+    /// <summary>Requests with wrong signatures, as fast as they are answered.</summary>
+    public async Task FloodAsync(IPEndPoint sidecar, double plainForwardRps)
+    {
+        var requests = RequestSet.Signed(Path, options.Secret, 50_000, validSignature: false, seed: _seed++);
+        var flood = await LoadGenerator.ClosedLoopAsync(sidecar, requests, options.Connections, options.Duration, options.Warmup);
+        report.Line($"flood bad-signature: {flood.Rps:0} req/s answered ({flood.Statuses}), {flood.Rps / plainForwardRps:0.00}x plain YARP's forwarding rate, p99 {flood.Percentile(99):0.00} ms");
+        report.Ratio("flood-bad-signature", flood.Rps / plainForwardRps, null);
+    }
+
+    /// <summary>RSS of a fresh process before and after <see cref="BenchOptions.IdleConnections"/> keep-alive connections that each sent one request.</summary>
+    public async Task<double> IdleMemoryAsync(string name, Func<Task<ChildProcess>> start, bool signed)
+    {
+        await using var server = await start();
+        var requests = RequestSet.Signed(Path, options.Secret, options.IdleConnections + 200, validSignature: signed, seed: _seed++);
+        await LoadGenerator.ClosedLoopAsync(server.EndPoint, requests, 4, TimeSpan.FromSeconds(2), TimeSpan.Zero);
+        await Task.Delay(2000);
+        var before = server.RssBytes();
+        var sockets = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < options.IdleConnections; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await socket.ConnectAsync(server.EndPoint);
+                await socket.SendAsync(requests[200 + i], SocketFlags.None);
+                await new RawResponseReader(socket).ReadAsync(CancellationToken.None);
+                sockets.Add(socket);
+            }
+
+            await Task.Delay(3000);
+            var after = server.RssBytes();
+            var perConnection = (after - before) / (double)options.IdleConnections;
+            report.Line($"idle memory {name}: RSS {before / 1048576.0:0.0} MiB -> {after / 1048576.0:0.0} MiB with {options.IdleConnections} idle keep-alive connections = {perConnection / 1024:0.0} KiB per connection");
+            return perConnection;
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Bodies announcing 100 MiB against a 1 MiB route: answered 413 before buffering, RSS barely moves.</summary>
+    public async Task OversizedAsync(ChildProcess sidecar)
+    {
+        const int count = 200;
+        var rssBefore = sidecar.RssBytes();
+        var answers = new List<double>();
+        var statuses = new Dictionary<int, int>();
+        var chunk = new byte[64 * 1024];
+        for (var i = 0; i < count; i++)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(sidecar.EndPoint);
+            var clock = Stopwatch.StartNew();
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"POST {Path} HTTP/1.1\r\nHost: bench.local\r\nContent-Length: {100 * 1024 * 1024}\r\nX-Hub-Signature-256: sha256=00\r\n\r\n"), SocketFlags.None);
+            try
+            {
+                await socket.SendAsync(chunk, SocketFlags.None);
+            }
+            catch (SocketException)
+            {
+                // Already answered and closed.
+            }
+
+            var (status, _) = await new RawResponseReader(socket).ReadAsync(CancellationToken.None);
+            answers.Add(clock.Elapsed.TotalMilliseconds);
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
+        }
+
+        answers.Sort();
+        var rssAfter = sidecar.RssBytes();
+        report.Line($"oversized: {count} requests announcing 100 MiB to a 1 MiB route: {string.Join(" ", statuses.Select(static s => $"{s.Key}:{s.Value}"))}, median answer {answers[count / 2]:0.0} ms, RSS {rssBefore / 1048576.0:0.0} -> {rssAfter / 1048576.0:0.0} MiB");
+    }
+
+    /// <summary>Backend down: deliveries get 502 and their claims are released; the provider's retry after it returns is forwarded.</summary>
+    public async Task BackendDownAsync(ChildProcess sidecar, ChildProcess backend)
+    {
+        const int count = 200;
+        var port = backend.Port;
+        await backend.DisposeAsync();
+        var requests = RequestSet.Signed(Path, options.Secret, count, seed: _seed++);
+        var down = await SendEachAsync(sidecar.EndPoint, requests, count);
+        await using var revived = await servers.BackendAsync(port);
+        var retry = await SendEachAsync(sidecar.EndPoint, requests, count);
+        var again = await SendEachAsync(sidecar.EndPoint, requests, count);
+        report.Line($"backend down: {count} deliveries answered {Describe(down)}; after the backend returned, the same {count} retried: {Describe(retry)}; sent a third time: {Describe(again)}");
+    }
+
+    /// <summary>Slow senders (1 byte/s) hold connections while legitimate traffic runs; they are cut and legitimate traffic keeps flowing.</summary>
+    public async Task SlowSendersAsync(ChildProcess sidecar, double plainForwardRps)
+    {
+        var slow = new List<Task<string>>();
+        var clock = Stopwatch.StartNew();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        for (var i = 0; i < options.SlowSenders; i++)
+        {
+            slow.Add(SlowSendAsync(sidecar.EndPoint, cts.Token));
+        }
+
+        await Task.Delay(1000);
+        var requests = RequestSet.Signed(Path, options.Secret, 400_000, seed: _seed++);
+        var legit = await LoadGenerator.ClosedLoopAsync(sidecar.EndPoint, requests, options.Connections, options.Duration, TimeSpan.Zero);
+        var outcomes = await Task.WhenAll(slow);
+        var cut = outcomes.GroupBy(static o => o).Select(static g => $"{g.Key}:{g.Count()}");
+        report.Line($"slow senders: {options.SlowSenders} connections sending 1 byte/s -> {string.Join(" ", cut)} after {clock.Elapsed.TotalSeconds:0} s; meanwhile legitimate traffic {legit.Rps:0} req/s ({legit.Rps / plainForwardRps:0.00}x plain YARP), p99 {legit.Percentile(99):0.00} ms, {legit.Statuses}");
+    }
+
+    private static async Task<string> SlowSendAsync(IPEndPoint target, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(target, cancellationToken);
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"POST {Path} HTTP/1.1\r\nHost: bench.local\r\nContent-Length: 1000\r\nX-Hub-Signature-256: sha256={new string('0', 64)}\r\n\r\n"), SocketFlags.None, cancellationToken);
+            var reader = new RawResponseReader(socket);
+            var answer = reader.ReadAsync(cancellationToken).AsTask();
+            while (!answer.IsCompleted)
+            {
+                await Task.WhenAny(answer, Task.Delay(1000, cancellationToken));
+                if (!answer.IsCompleted)
+                {
+                    await socket.SendAsync("x"u8.ToArray(), SocketFlags.None, cancellationToken);
+                }
+            }
+
+            var (status, _) = await answer;
+            return status < 0 ? "closed" : status.ToString(CultureInfo.InvariantCulture);
+        }
+        catch (OperationCanceledException)
+        {
+            return "still-open-after-40s";
+        }
+        catch (SocketException)
+        {
+            return "reset";
+        }
+    }
+
+    private static async Task<(int Status, bool FromBackend)[]> SendEachAsync(IPEndPoint target, RequestSet requests, int count)
+    {
+        var results = new (int, bool)[count];
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(target);
+        var reader = new RawResponseReader(socket);
+        for (var i = 0; i < count; i++)
+        {
+            await socket.SendAsync(requests[i], SocketFlags.None);
+            var (status, _, fromBackend) = await reader.ReadWithOriginAsync(CancellationToken.None);
+            results[i] = (status, fromBackend);
+        }
+
+        return results;
+    }
+
+    private static string Describe((int Status, bool FromBackend)[] results)
+        => string.Join(", ", results.GroupBy(static r => r).OrderBy(static g => g.Key.Status).Select(static g => $"{g.Count()}x {g.Key.Status}{(g.Key.FromBackend ? " from the backend" : " from the sidecar")}"));
+}
+
+internal sealed record ModeResult(string Mode, LoadResult Max, LoadResult Half, double HalfRate);

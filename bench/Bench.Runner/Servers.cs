@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace Bench.Runner;
+
+/// <summary>Starts the processes under test with the configurations the report describes.</summary>
+internal sealed class Servers(BenchOptions options)
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("webhook-sidecar-bench-").FullName;
+
+    public Task<ChildProcess> BackendAsync(int? port = null)
+    {
+        var p = port ?? ChildProcess.FreePort();
+        return ChildProcess.StartAsync("backend", "dotnet", [Path.Combine(options.Bin("bench/Bench.Backend"), "Bench.Backend.dll"), p.ToString(System.Globalization.CultureInfo.InvariantCulture)], p);
+    }
+
+    public Task<ChildProcess> PlainYarpAsync(ChildProcess backend)
+    {
+        var port = ChildProcess.FreePort();
+        return ChildProcess.StartAsync("plain-yarp", "dotnet", [Path.Combine(options.Bin("bench/Bench.PlainYarp"), "Bench.PlainYarp.dll"), port.ToString(System.Globalization.CultureInfo.InvariantCulture), $"http://127.0.0.1:{backend.Port}/"], port);
+    }
+
+    /// <summary>
+    /// The sidecar with one GitHub-verified forward route <c>/webhooks/bench</c> (limit 1 MiB, in-process
+    /// replay store). The per-client limit is set far above the offered load so its cost is measured
+    /// without rejecting (all load comes from 127.0.0.1). Rejection logs are at Information, so the
+    /// sidecar logs at Warning: a flood must not be measured as a console-logging benchmark.
+    /// </summary>
+    public Task<ChildProcess> SidecarAsync(ChildProcess backend, IReadOnlyDictionary<string, object>? extraSidecar = null, IReadOnlyDictionary<string, string>? extraRoute = null)
+    {
+        var port = ChildProcess.FreePort();
+        var admin = ChildProcess.FreePort();
+        var secretFile = Path.Combine(_work, "secret");
+        File.WriteAllText(secretFile, options.Secret);
+        var route = new Dictionary<string, object>
+        {
+            ["Path"] = "/webhooks/bench",
+            ["MaxBodyBytes"] = 1048576,
+            ["Verification"] = new { Preset = "github", Secrets = new[] { "file:" + secretFile } },
+            ["RateLimit"] = new { PerClient = new { PermitsPerSecond = 1_000_000, Burst = 1_000_000 } },
+            ["Dispatch"] = new { Target = "forward", Cluster = "backend" },
+        };
+        foreach (var (key, value) in extraRoute ?? new Dictionary<string, string>())
+        {
+            route[key] = value;
+        }
+
+        var sidecar = new Dictionary<string, object> { ["Routes"] = new Dictionary<string, object> { ["bench"] = route } };
+        foreach (var (key, value) in extraSidecar ?? new Dictionary<string, object>())
+        {
+            sidecar[key] = value;
+        }
+
+        var config = new
+        {
+            Kestrel = new { Endpoints = new { Public = new { Url = $"http://127.0.0.1:{port}" }, Admin = new { Url = $"http://127.0.0.1:{admin}" } } },
+            Logging = new { LogLevel = new Dictionary<string, string> { ["Default"] = "Warning" } },
+            Sidecar = sidecar,
+            ReverseProxy = new { Clusters = new { backend = new { Destinations = new { d1 = new { Address = $"http://127.0.0.1:{backend.Port}/" } } } } },
+        };
+        var path = Path.Combine(_work, $"sidecar-{port}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(config));
+        return ChildProcess.StartAsync("sidecar", "dotnet", [Path.Combine(options.Bin("src/WebhookSidecar"), "WebhookSidecar.dll"), "run", "--config", path], port);
+    }
+}
