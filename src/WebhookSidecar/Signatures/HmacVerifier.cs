@@ -22,6 +22,8 @@ internal sealed class HmacVerifier : IWebhookVerifier
     private readonly HmacScheme _scheme;
     private readonly MessageTemplate _template;
     private readonly SigningKey[] _keys;
+    private readonly HeaderFamily[] _families;
+    private readonly bool _hasTimestamp;
     private readonly int _macLength;
     private readonly TimeSpan _pastTolerance;
     private readonly TimeSpan _futureTolerance;
@@ -38,6 +40,10 @@ internal sealed class HmacVerifier : IWebhookVerifier
         _scheme = scheme;
         _template = MessageTemplate.Parse(scheme.Message);
         _keys = [.. keys];
+
+        // Arrays and flags computed once: enumerating the scheme's interfaces per request would allocate.
+        _families = [.. scheme.Headers];
+        _hasTimestamp = scheme.HasTimestamp;
         _macLength = scheme.MacLength;
         _pastTolerance = scheme.Tolerance ?? TimeSpan.Zero;
         _futureTolerance = scheme.FutureTolerance ?? _pastTolerance;
@@ -56,7 +62,7 @@ internal sealed class HmacVerifier : IWebhookVerifier
         var headers = message.Headers;
         HeaderFamily? family = null;
         StringValues signatureValues = default;
-        foreach (var candidate in _scheme.Headers)
+        foreach (var candidate in _families)
         {
             if (headers.TryGetValue(candidate.Signature, out signatureValues) && signatureValues.Count > 0)
             {
@@ -89,7 +95,7 @@ internal sealed class HmacVerifier : IWebhookVerifier
         // Timestamp window before any MAC work: a stale or replayed request costs almost nothing.
         DateTimeOffset? timestamp = null;
         TimeSpan? skew = null;
-        if (_scheme.HasTimestamp)
+        if (_hasTimestamp)
         {
             if (_scheme.TimestampField is null)
             {
