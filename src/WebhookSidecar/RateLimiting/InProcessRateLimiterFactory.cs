@@ -15,16 +15,19 @@ internal sealed class InProcessRateLimiterFactory : IWebhookRateLimiterFactory
     /// refill is accounted for). Not auto-replenishing: the partitioned limiter's heartbeat, or the
     /// caller before each attempt, replenishes it, so no timer is created per partition.
     /// </summary>
-    internal static TokenBucketRateLimiter CreateTokenBucket(TokenBucketLimit limit)
+    internal static TokenBucketRateLimiter CreateTokenBucket(TokenBucketLimit limit) => new(BucketOptions(limit));
+
+    /// <summary>The bucket options for <paramref name="limit"/>: whole tokens per period, the period stretched to keep the exact rate.</summary>
+    internal static TokenBucketRateLimiterOptions BucketOptions(TokenBucketLimit limit)
     {
         var tokens = Math.Max(1, (int)Math.Round(limit.PermitsPerSecond));
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        return new TokenBucketRateLimiterOptions
         {
             TokenLimit = limit.Burst,
             TokensPerPeriod = tokens,
             ReplenishmentPeriod = TimeSpan.FromSeconds(tokens / limit.PermitsPerSecond),
             QueueLimit = 0,
             AutoReplenishment = false,
-        });
+        };
     }
 }

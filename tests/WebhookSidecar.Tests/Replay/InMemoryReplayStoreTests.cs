@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using WebhookSidecar.Configuration;
+using WebhookSidecar.Replay;
+
+namespace WebhookSidecar.Tests.Replay;
+
+/// <summary>The embedded replay store's claim / commit / release contract, with time moved by hand.</summary>
+[Trait("Area", "Replay")]
+public sealed class InMemoryReplayStoreTests : IDisposable
+{
+    private static readonly TimeSpan InFlight = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Delivered = TimeSpan.FromHours(24);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+    private readonly InMemoryReplayStore _store;
+
+    public InMemoryReplayStoreTests()
+        => _store = new InMemoryReplayStore(new ReplayStoreConfig { MaxEntries = 1_000, SweepInterval = TimeSpan.FromHours(1) }, _time, NullLogger<InMemoryReplayStore>.Instance);
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public async Task TryClaim_NewKey_Claimed()
+    {
+        var claim = await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
+
+        Assert.Equal(ReplayClaimStatus.Claimed, claim.Status);
+        Assert.Equal(1, _store.Count);
+    }
+
+    [Fact]
+    public async Task TryClaim_WhileClaimed_InFlight()
+    {
+        await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
+
+        Assert.Equal(ReplayClaimStatus.InFlight, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
+    public async Task TryClaim_AfterCommit_DeliveredUntilTtlThenClaimable()
+    {
+        var claim = await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
+        await _store.CommitAsync(claim, Delivered, Cancel);
+
+        _time.Advance(Delivered - TimeSpan.FromSeconds(1));
+        Assert.Equal(ReplayClaimStatus.Delivered, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(ReplayClaimStatus.Claimed, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
+    public async Task TryClaim_AfterRelease_ClaimedAgain()
+    {
+        var claim = await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
+        await _store.ReleaseAsync(claim, Cancel);
+
+        Assert.Equal(0, _store.Count);
+        Assert.Equal(ReplayClaimStatus.Claimed, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
+    public async Task TryClaim_InFlightClaimAbandoned_ClaimableAfterInFlightTtl()
+    {
+        await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
+
+        _time.Advance(InFlight);
+
+        Assert.Equal(ReplayClaimStatus.Claimed, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
+    public async Task CommitAndRelease_ByStaleOwner_Ignored()
+    {
+        // The first claim expired and a second request took the key over: the first owner's late
+        // settlement must neither release nor commit the second one's claim.
+        var first = await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
+        _time.Advance(InFlight);
+        var second = await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
+
+        await _store.ReleaseAsync(first, Cancel);
+        Assert.Equal(ReplayClaimStatus.InFlight, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+
+        await _store.CommitAsync(first, Delivered, Cancel);
+        Assert.Equal(ReplayClaimStatus.InFlight, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+
+        await _store.CommitAsync(second, Delivered, Cancel);
+        Assert.Equal(ReplayClaimStatus.Delivered, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
+    public async Task Release_AfterCommit_KeepsDelivered()
+    {
+        var claim = await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
+        await _store.CommitAsync(claim, Delivered, Cancel);
+        await _store.ReleaseAsync(claim, Cancel);
+
+        Assert.Equal(ReplayClaimStatus.Delivered, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
+    public async Task TryClaim_StoreFull_UnavailableRatherThanEvicting()
+    {
+        for (var i = 0; i < 1_000; i++)
+        {
+            Assert.Equal(ReplayClaimStatus.Claimed, (await _store.TryClaimAsync($"r:id:{i}", InFlight, Cancel)).Status);
+        }
+
+        Assert.Equal(ReplayClaimStatus.Unavailable, (await _store.TryClaimAsync("r:id:new", InFlight, Cancel)).Status);
+
+        // Live keys were not evicted to make room: a replay of one is still caught.
+        Assert.Equal(ReplayClaimStatus.InFlight, (await _store.TryClaimAsync("r:id:0", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
+    public async Task Sweep_ExpiredKeys_FreesRoom()
+    {
+        for (var i = 0; i < 1_000; i++)
+        {
+            await _store.TryClaimAsync($"r:id:{i}", InFlight, Cancel);
+        }
+
+        _time.Advance(InFlight);
+        _store.Sweep();
+
+        Assert.Equal(0, _store.Count);
+        Assert.Equal(ReplayClaimStatus.Claimed, (await _store.TryClaimAsync("r:id:new", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
+    public async Task TryClaim_ConcurrentSameKey_ExactlyOneClaimed()
+    {
+        var claims = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await _store.TryClaimAsync("r:id:race", InFlight, Cancel), Cancel)));
+
+        Assert.Single(claims, static c => c.Status == ReplayClaimStatus.Claimed);
+        Assert.All(claims, static c => Assert.Contains(c.Status, new[] { ReplayClaimStatus.Claimed, ReplayClaimStatus.InFlight }));
+    }
+}
