@@ -25,4 +25,7 @@ public sealed record SidecarConfig
 
     /// <summary>The in-process replay store (used when no Redis is configured).</summary>
     public ReplayStoreConfig ReplayStore { get; init; } = new();
+
+    /// <summary>The shared Redis for replay state and rate limits; null (default): both in process.</summary>
+    public RedisConfig? Redis { get; init; }
 }

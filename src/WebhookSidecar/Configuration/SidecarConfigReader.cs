@@ -25,7 +25,7 @@ public static class SidecarConfigReader
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(errors);
         var root = new ConfigSection(configuration.GetSection(SidecarConfig.SectionName), errors);
-        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore");
+        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore", RedisConfigReader.SectionName);
 
         var config = new SidecarConfig
         {
@@ -34,6 +34,7 @@ public static class SidecarConfigReader
             Forwarding = ReadForwarding(root["Forwarding"]),
             ReplayStore = ReadReplayStore(root["ReplayStore"]),
             Routes = ReadRoutes(root["Routes"], availableTargets),
+            Redis = RedisConfigReader.Read(root[RedisConfigReader.SectionName]),
         };
 
         ValidateReverseProxy(configuration.GetSection(ReverseProxySection), config, errors);
@@ -134,7 +135,7 @@ public static class SidecarConfigReader
 
     private static WebhookRouteConfig? ReadRoute(ConfigSection route, IReadOnlySet<DispatchTarget> availableTargets)
     {
-        route.RejectUnknown("Path", "Methods", "Hosts", "MaxBodyBytes", "PublicBaseUrl", "Verification", "Replay", "RateLimit", "Dispatch");
+        route.RejectUnknown("Path", "Methods", "Hosts", "MaxBodyBytes", "PublicBaseUrl", "Verification", "Replay", "RateLimit", "Dispatch", "OnStoreOutage");
         var id = route.Section.Key;
         if (!id.All(static c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
@@ -186,6 +187,7 @@ public static class SidecarConfigReader
             Replay = replay,
             RateLimit = rateLimit,
             Dispatch = dispatch,
+            OnStoreOutage = RedisConfigReader.ReadOutagePolicy(route["OnStoreOutage"]),
         };
     }
 

@@ -35,4 +35,10 @@ public sealed record WebhookRouteConfig
 
     /// <summary>Where verified requests go. Required.</summary>
     public required DispatchConfig Dispatch { get; init; }
+
+    /// <summary>
+    /// What the replay claim and both rate-limit stages do when the shared store (Redis) cannot answer:
+    /// <c>fail-closed</c> (default: 503 + Retry-After) or <c>fail-open</c> (accept, log, count).
+    /// </summary>
+    public StoreOutagePolicy OnStoreOutage { get; init; } = StoreOutagePolicy.FailClosed;
 }

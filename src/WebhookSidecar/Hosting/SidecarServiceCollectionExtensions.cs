@@ -8,6 +8,7 @@ using WebhookSidecar.Configuration;
 using WebhookSidecar.Dispatch;
 using WebhookSidecar.Dispatch.Forward;
 using WebhookSidecar.Observability;
+using WebhookSidecar.Redis;
 using WebhookSidecar.RateLimiting;
 using WebhookSidecar.Replay;
 using WebhookSidecar.Routing;
@@ -27,6 +28,8 @@ public static class SidecarServiceCollectionExtensions
     public static IServiceCollection AddWebhookSidecar(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSidecarRedis(configuration);
+        services.TryAddSingleton(static sp => StoreOutageReporter.Create(sp, new RedisConfig().OutageLogInterval));
         services.TryAddSingleton<IWebhookRateLimiterFactory, InProcessRateLimiterFactory>();
         services.AddSingleton(sp => new SidecarConfigLoader(
             sp.GetRequiredService<IWebhookRateLimiterFactory>(),

@@ -90,4 +90,7 @@ public enum RejectionReason
 
     /// <summary>An unexpected error in the sidecar itself (500); the replay claim was released.</summary>
     InternalError,
+
+    /// <summary>A rate-limit stage's shared store (Redis) did not answer and the route fails closed (503 + Retry-After).</summary>
+    RateLimitUnavailable,
 }

@@ -31,7 +31,7 @@ internal static class Rejections
         RejectionReason.BodyTimeout => StatusCodes.Status408RequestTimeout,
         RejectionReason.ClientAborted => StatusCodes.Status400BadRequest,
         RejectionReason.InFlight => StatusCodes.Status409Conflict,
-        RejectionReason.Overloaded or RejectionReason.ReplayUnavailable or RejectionReason.DispatchUnavailable or RejectionReason.DispatchUnconfirmed => StatusCodes.Status503ServiceUnavailable,
+        RejectionReason.Overloaded or RejectionReason.ReplayUnavailable or RejectionReason.DispatchUnavailable or RejectionReason.DispatchUnconfirmed or RejectionReason.RateLimitUnavailable => StatusCodes.Status503ServiceUnavailable,
         RejectionReason.DispatchFailed => StatusCodes.Status502BadGateway,
         RejectionReason.DispatchTimeout => StatusCodes.Status504GatewayTimeout,
         _ when IsVerificationFailure(reason) => StatusCodes.Status401Unauthorized,
@@ -65,6 +65,7 @@ internal static class Rejections
         RejectionReason.DispatchTimeout or RejectionReason.DispatchUnconfirmed => "dispatch_timeout",
         RejectionReason.BackendRejected => "backend_rejected",
         RejectionReason.InternalError => "error",
+        RejectionReason.RateLimitUnavailable => "rate_limit_unavailable",
         _ => "unknown",
     };
 
@@ -115,7 +116,7 @@ internal static class Rejections
         RejectionReason.InFlight => InFlightBody,
         RejectionReason.DispatchFailed => BadGateway,
         RejectionReason.DispatchTimeout => GatewayTimeout,
-        RejectionReason.Overloaded or RejectionReason.ReplayUnavailable or RejectionReason.DispatchUnavailable or RejectionReason.DispatchUnconfirmed => Unavailable,
+        RejectionReason.Overloaded or RejectionReason.ReplayUnavailable or RejectionReason.DispatchUnavailable or RejectionReason.DispatchUnconfirmed or RejectionReason.RateLimitUnavailable => Unavailable,
         RejectionReason.ClientAborted => BadRequest,
         RejectionReason.InternalError => InternalError,
         _ => Unauthorized,

@@ -24,6 +24,12 @@ internal sealed class BudgetMiddleware(RequestDelegate next)
         }
 
         using var lease = await budget.AcquireAsync(1, context.RequestAborted);
+        if (!lease.IsAcquired && StoreUnavailable.Is(lease))
+        {
+            await StoreUnavailable.WriteAsync(context);
+            return;
+        }
+
         if (!lease.IsAcquired)
         {
             await Rejections.WriteAsync(context, RejectionReason.BudgetExceeded, RetryAfter.From(lease));

@@ -31,7 +31,9 @@ internal sealed class ClientRateLimitPolicy : IRateLimiterPolicy<ClientRateLimit
     /// <summary>Identifies one client of one route generation.</summary>
     internal readonly record struct PartitionKey(RouteLimits Limits, ClientAddress Address);
 
-    /// <summary>Answers a refused request: 429 with the bucket's Retry-After.</summary>
+    /// <summary>Answers a refused request: 429 with the bucket's Retry-After (503 when the limiter's store is out and the route fails closed).</summary>
     internal static ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
-        => new(Rejections.WriteAsync(context.HttpContext, RejectionReason.RateLimited, RetryAfter.From(context.Lease)));
+        => StoreUnavailable.Is(context.Lease)
+            ? new(StoreUnavailable.WriteAsync(context.HttpContext))
+            : new(Rejections.WriteAsync(context.HttpContext, RejectionReason.RateLimited, RetryAfter.From(context.Lease)));
 }

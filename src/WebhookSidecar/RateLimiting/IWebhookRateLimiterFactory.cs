@@ -13,6 +13,6 @@ public interface IWebhookRateLimiterFactory
     /// <summary>Short name for logs and readiness (<c>in-process</c>, <c>redis</c>).</summary>
     string Name { get; }
 
-    /// <summary>Creates a limiter for <paramref name="partitionKey"/> (stable across replicas, e.g. <c>github:client:203.0.113.7</c>).</summary>
-    RateLimiter Create(string partitionKey, TokenBucketLimit limit);
+    /// <summary>Creates a limiter for <paramref name="partition"/>.</summary>
+    RateLimiter Create(LimiterPartition partition, TokenBucketLimit limit);
 }

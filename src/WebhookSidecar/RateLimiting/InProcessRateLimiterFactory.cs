@@ -8,7 +8,7 @@ internal sealed class InProcessRateLimiterFactory : IWebhookRateLimiterFactory
 {
     public string Name => "in-process";
 
-    public RateLimiter Create(string partitionKey, TokenBucketLimit limit) => CreateTokenBucket(limit);
+    public RateLimiter Create(LimiterPartition partition, TokenBucketLimit limit) => CreateTokenBucket(limit);
 
     /// <summary>
     /// A token bucket with the exact rate: <c>n</c> tokens every <c>n / rate</c> seconds (fractional

@@ -17,6 +17,7 @@ internal sealed class ReplayMiddleware(
     RouteTableProvider routes,
     TimeProvider time,
     SidecarMetrics metrics,
+    StoreOutageReporter outages,
     ILogger<ReplayMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -40,6 +41,11 @@ internal sealed class ReplayMiddleware(
                 return;
             case ReplayClaimStatus.InFlight:
                 await Rejections.WriteAsync(context, RejectionReason.InFlight, replay.InFlightRetryAfter);
+                return;
+            case ReplayClaimStatus.Unavailable when outages.Decide(route.Id, StoreOutageReporter.Replay, route.Config.OnStoreOutage):
+                // fail-open: dispatched without a claim held (nothing to commit or release).
+                feature.Claim = claim;
+                await next(context);
                 return;
             case ReplayClaimStatus.Unavailable:
                 await Rejections.WriteAsync(context, RejectionReason.ReplayUnavailable, routes.Current.Config.Limits.OverloadRetryAfter);

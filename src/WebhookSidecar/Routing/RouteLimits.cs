@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using WebhookSidecar.Configuration;
+using WebhookSidecar.Observability;
 using WebhookSidecar.RateLimiting;
 
 namespace WebhookSidecar.Routing;
@@ -12,12 +13,17 @@ internal sealed class RouteLimits
 {
     private readonly IWebhookRateLimiterFactory _factory;
 
-    public RouteLimits(string routeId, RateLimitConfig config, IWebhookRateLimiterFactory factory)
+    private readonly StoreOutagePolicy _onStoreOutage;
+
+    public RouteLimits(string routeId, RateLimitConfig config, IWebhookRateLimiterFactory factory, StoreOutagePolicy onStoreOutage = StoreOutagePolicy.FailClosed)
     {
         RouteId = routeId;
         PerClient = config.PerClient;
         _factory = factory;
-        Budget = config.Budget is { } budget ? factory.Create($"{routeId}:budget", budget) : null;
+        _onStoreOutage = onStoreOutage;
+        Budget = config.Budget is { } budget
+            ? factory.Create(new LimiterPartition(routeId, StoreOutageReporter.Budget, $"{routeId}:budget", onStoreOutage), budget)
+            : null;
     }
 
     public string RouteId { get; }
@@ -30,5 +36,5 @@ internal sealed class RouteLimits
 
     /// <summary>Creates the limiter for one client of this route.</summary>
     public RateLimiter CreateClientLimiter(ClientAddress address)
-        => _factory.Create($"{RouteId}:client:{address}", PerClient!);
+        => _factory.Create(new LimiterPartition(RouteId, StoreOutageReporter.ClientLimit, $"{RouteId}:client:{address}", _onStoreOutage), PerClient!);
 }

@@ -24,7 +24,26 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
             }
         }
 
+        CheckRedisPassword(config.Redis, errors);
         return errors.HasErrors ? null : new RouteTable(config, routes, generation, time.GetUtcNow());
+    }
+
+    /// <summary>Resolves the Redis password here too, so <c>check-config</c> and reloads report an unset one.</summary>
+    private void CheckRedisPassword(RedisConfig? redis, ConfigErrors errors)
+    {
+        if (redis?.Password is not { } password)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = password.Resolve(environment);
+        }
+        catch (InvalidOperationException e)
+        {
+            errors.Add($"{SidecarConfig.SectionName}:{RedisConfigReader.SectionName}:Password", $"{password.Reference}: {e.Message}");
+        }
     }
 
     private WebhookRoute? BuildRoute(WebhookRouteConfig route, SidecarConfig config, ConfigErrors errors)
@@ -94,7 +113,7 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
             Config = route,
             Verifier = verifier,
             ReplayKey = ReplayKeySource.Parse(replayKeySpec, idHeaders),
-            Limits = new RouteLimits(route.RouteId, route.RateLimit, limiterFactory),
+            Limits = new RouteLimits(route.RouteId, route.RateLimit, limiterFactory, route.OnStoreOutage),
             DeliveryIdHeaders = idHeaders,
             VerifiedHeaderValues = headerValues,
         };

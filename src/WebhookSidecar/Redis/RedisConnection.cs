@@ -1,0 +1,203 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+using WebhookSidecar.Configuration;
+
+namespace WebhookSidecar.Redis;
+
+/// <summary>
+/// The process's one Redis connection (a StackExchange.Redis multiplexer, which reconnects by itself).
+/// Every operation is bounded by <see cref="RedisConfig.OperationTimeout"/> and fails at once while
+/// disconnected (no backlog): an outage turns into fast "unavailable" answers, never into request
+/// threads waiting or work piling up. Failures are logged at most once per 10 s.
+/// </summary>
+internal sealed partial class RedisConnection : IDisposable
+{
+    private static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly ConnectionMultiplexer _multiplexer;
+    private readonly IDatabase _database;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RedisConnection> _logger;
+    private readonly TimeSpan _timeout;
+    private long _lastFailureLog = long.MinValue;
+
+    public RedisConnection(RedisConfig config, TimeProvider time, ILogger<RedisConnection> logger, Func<string, string?>? environment = null)
+    {
+        _time = time;
+        _logger = logger;
+        _timeout = config.OperationTimeout;
+        KeyPrefix = config.KeyPrefix;
+        var options = CreateOptions(config, environment);
+        Endpoints = string.Join(",", options.EndPoints.Select(static e => Format(e)));
+        _multiplexer = ConnectionMultiplexer.Connect(options);
+        _database = _multiplexer.GetDatabase(config.Database);
+        _multiplexer.ConnectionFailed += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive && _logger.IsEnabled(LogLevel.Warning))
+            {
+                LogConnectionLost(_logger, Format(e.EndPoint), e.FailureType.ToString());
+            }
+        };
+        _multiplexer.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive && _logger.IsEnabled(LogLevel.Information))
+            {
+                var endpoint = Format(e.EndPoint);
+                LogConnectionRestored(_logger, endpoint);
+            }
+        };
+        LogMode(_logger, Endpoints, KeyPrefix, _multiplexer.IsConnected);
+    }
+
+    /// <summary>The endpoints, for logs and readiness.</summary>
+    public string Endpoints { get; }
+
+    /// <summary>Prefix of every key (<see cref="RedisConfig.KeyPrefix"/>).</summary>
+    public string KeyPrefix { get; }
+
+    /// <summary>True while a connection to the server is up.</summary>
+    public bool IsConnected => _multiplexer.IsConnected;
+
+    /// <summary>Runs a Lua script (cached by the client, sent by SHA). Null when Redis did not answer in time or failed.</summary>
+    public async ValueTask<RedisResult?> EvaluateAsync(string script, RedisKey key, RedisValue[] values)
+    {
+        if (!_multiplexer.IsConnected)
+        {
+            LogFailure("not connected");
+            return null;
+        }
+
+        Task<RedisResult> task;
+        try
+        {
+            task = _database.ScriptEvaluateAsync(script, [key], values, CommandFlags.DemandMaster);
+        }
+        catch (RedisException e)
+        {
+            LogFailure(e.GetType().Name);
+            return null;
+        }
+
+        var (ok, result) = await BoundedAsync(task);
+        return ok ? result : null;
+    }
+
+    /// <summary>Round trip to the server, bounded by the operation timeout; null when it failed.</summary>
+    public async ValueTask<TimeSpan?> PingAsync()
+    {
+        if (!_multiplexer.IsConnected)
+        {
+            return null;
+        }
+
+        try
+        {
+            var (ok, latency) = await BoundedAsync(_database.PingAsync(CommandFlags.DemandMaster));
+            return ok ? latency : null;
+        }
+        catch (RedisException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => _multiplexer.Dispose();
+
+    private async ValueTask<(bool Ok, T? Value)> BoundedAsync<T>(Task<T> task)
+    {
+        try
+        {
+            // The client has its own timeouts; this one makes the bound exact whatever its timer granularity.
+            return (true, await task.WaitAsync(_timeout, _time));
+        }
+        catch (TimeoutException)
+        {
+            // The client will fail the command later; observe it so nothing is reported unobserved.
+            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            LogFailure("timeout");
+            return (false, default);
+        }
+        catch (RedisException e)
+        {
+            LogFailure(e.GetType().Name);
+            return (false, default);
+        }
+    }
+
+    private void LogFailure(string reason)
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastFailureLog);
+        if ((last == long.MinValue || _time.GetElapsedTime(last, now) > FailureLogInterval)
+            && Interlocked.CompareExchange(ref _lastFailureLog, now, last) == last)
+        {
+            LogOperationFailed(_logger, Endpoints, reason);
+        }
+    }
+
+    private static ConfigurationOptions CreateOptions(RedisConfig config, Func<string, string?>? environment)
+    {
+        var options = config.ConnectionString is { } text ? ConfigurationOptions.Parse(text) : new ConfigurationOptions();
+        foreach (var endpoint in config.Endpoints)
+        {
+            options.EndPoints.Add(endpoint);
+        }
+
+        if (config.Tls)
+        {
+            options.Ssl = true;
+        }
+
+        if (config.TlsHost is not null)
+        {
+            options.SslHost = config.TlsHost;
+        }
+
+        if (config.User is not null)
+        {
+            options.User = config.User;
+        }
+
+        if (config.Password is { } password)
+        {
+            try
+            {
+                options.Password = password.Resolve(environment);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new SidecarConfigException([$"{SidecarConfig.SectionName}:{RedisConfigReader.SectionName}:Password: {password.Reference}: {e.Message}"]);
+            }
+        }
+
+        var timeout = (int)Math.Ceiling(config.OperationTimeout.TotalMilliseconds);
+        options.ClientName = "webhook-sidecar";
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = (int)Math.Ceiling(config.ConnectTimeout.TotalMilliseconds);
+        options.ConnectRetry = 1;
+        options.SyncTimeout = timeout;
+        options.AsyncTimeout = timeout;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ReconnectRetryPolicy = new ExponentialRetry(250, 5000);
+        return options;
+    }
+
+    private static string Format(System.Net.EndPoint? endpoint) => endpoint switch
+    {
+        System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        null => "?",
+        _ => endpoint.ToString() ?? "?",
+    };
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Redis mode: replay state and rate limits are shared through {Endpoints} (key prefix '{KeyPrefix}'); connected at start: {Connected}")]
+    private static partial void LogMode(ILogger logger, string endpoints, string keyPrefix, bool connected);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Redis connection to {Endpoint} lost ({FailureType}): routes follow their OnStoreOutage policy until it is back")]
+    private static partial void LogConnectionLost(ILogger logger, string endpoint, string failureType);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Redis connection to {Endpoint} restored")]
+    private static partial void LogConnectionRestored(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Redis {Endpoints} did not answer ({Reason}): routes follow their OnStoreOutage policy (logged at most every 10 s)")]
+    private static partial void LogOperationFailed(ILogger logger, string endpoints, string reason);
+}

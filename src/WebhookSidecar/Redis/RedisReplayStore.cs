@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using StackExchange.Redis;
+using WebhookSidecar.Replay;
+
+namespace WebhookSidecar.Redis;
+
+/// <summary>
+/// The replay store shared by every replica. One key per delivery,
+/// <c>&lt;prefix&gt;replay:&lt;route&gt;:&lt;kind&gt;:&lt;value&gt;</c>, holding either
+/// <c>inflight:&lt;instance&gt;:&lt;token&gt;</c> (claimed, PX = the route's in-flight TTL) or
+/// <c>delivered</c> (PX = the route's replay TTL). Each step is one atomic script: claim is
+/// <c>SET NX PX</c> (reading the existing state when it fails), commit and release compare the owner's
+/// value first, so only the claim's owner can settle it, and never after it expired and was re-claimed.
+/// Redis not answering in time: <see cref="ReplayClaimStatus.Unavailable"/>, and the route's outage policy applies.
+/// </summary>
+internal sealed class RedisReplayStore : IReplayStore
+{
+    // 1 claimed, 2 delivered, 3 in flight.
+    private const string ClaimScript = """
+        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+        if redis.call('GET', KEYS[1]) == 'delivered' then return 2 end
+        return 3
+        """;
+
+    private const string CommitScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          redis.call('SET', KEYS[1], 'delivered', 'PX', ARGV[2])
+          return 1
+        end
+        return 0
+        """;
+
+    private const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
+    private readonly RedisConnection _redis;
+
+    // Distinguishes this process's claims from another replica's that happen to use the same counter value.
+    private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    private long _nextToken;
+
+    public RedisReplayStore(RedisConnection redis) => _redis = redis;
+
+    public string Name => "redis";
+
+    /// <summary>The Redis key of a replay key.</summary>
+    public RedisKey KeyOf(string key) => string.Concat(_redis.KeyPrefix, "replay:", key);
+
+    public async ValueTask<ReplayClaim> TryClaimAsync(string key, TimeSpan inFlightTtl, CancellationToken cancellationToken)
+    {
+        var token = Interlocked.Increment(ref _nextToken);
+        var result = await _redis.EvaluateAsync(ClaimScript, KeyOf(key), [Owner(token), Milliseconds(inFlightTtl)]);
+        return result is null ? ReplayClaim.Unavailable(key) : (int)result switch
+        {
+            1 => new ReplayClaim(ReplayClaimStatus.Claimed, key, token),
+            2 => ReplayClaim.Delivered(key),
+            _ => ReplayClaim.InFlight(key),
+        };
+    }
+
+    public async ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        if (await _redis.EvaluateAsync(CommitScript, KeyOf(claim.Key), [Owner(claim.Token), Milliseconds(ttl)]) is null)
+        {
+            // The claim stays in flight until its TTL: retries get 409 meanwhile, then are accepted again.
+            throw new RedisException("commit did not reach Redis; the claim expires after the route's in-flight TTL");
+        }
+    }
+
+    public async ValueTask ReleaseAsync(ReplayClaim claim, CancellationToken cancellationToken)
+    {
+        if (await _redis.EvaluateAsync(ReleaseScript, KeyOf(claim.Key), [Owner(claim.Token)]) is null)
+        {
+            throw new RedisException("release did not reach Redis; the claim expires after the route's in-flight TTL");
+        }
+    }
+
+    private RedisValue Owner(long token) => string.Concat("inflight:", _instance, ":", token.ToString(CultureInfo.InvariantCulture));
+
+    private static RedisValue Milliseconds(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);
+}
