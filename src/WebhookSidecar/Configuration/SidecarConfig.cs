@@ -25,4 +25,7 @@ public sealed record SidecarConfig
 
     /// <summary>The in-process replay store (used when no Redis is configured).</summary>
     public ReplayStoreConfig ReplayStore { get; init; } = new();
+
+    /// <summary>The embedded durable queue, used by <c>queue</c> routes and by <c>Fallback: queue</c>.</summary>
+    public QueueConfig Queue { get; init; } = new();
 }
