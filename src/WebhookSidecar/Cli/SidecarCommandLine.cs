@@ -4,7 +4,7 @@ namespace WebhookSidecar.Cli;
 
 /// <summary>
 /// The command line of the one executable: <c>run</c> (default), <c>verify</c>, <c>sign</c>,
-/// <c>check-config</c>. Exit codes are part of the contract (scripts depend on them): 0 success,
+/// <c>check-config</c>, <c>queue</c>. Exit codes are part of the contract (scripts depend on them): 0 success,
 /// 1 a negative answer (invalid signature, invalid configuration, failed start), 2 a usage error.
 /// </summary>
 public static class SidecarCommandLine
@@ -23,6 +23,7 @@ public static class SidecarCommandLine
         root.Subcommands.Add(VerifyCommand.Create(output, error));
         root.Subcommands.Add(SignCommand.Create(output, error));
         root.Subcommands.Add(CheckConfigCommand.Create(output, error));
+        root.Subcommands.Add(QueueCommand.Create(output, error));
 
         // No command at all means "run".
         var parse = root.Parse(args.Length == 0 ? ["run"] : args);

@@ -14,6 +14,20 @@ public sealed record DispatchConfig
     /// legacy app such as WordPress expects). Default true.
     /// </summary>
     public bool PreserveHost { get; init; } = true;
+
+    /// <summary>
+    /// For targets that answer themselves (<c>kafka</c>): when the target fails or times out, hold the event in
+    /// the embedded queue, answer 202, and let the queue's worker hand it to the target when it accepts again.
+    /// Default <see cref="DispatchFallback.None"/> (503 + Retry-After).
+    /// </summary>
+    public DispatchFallback Fallback { get; init; } = DispatchFallback.None;
+
+    /// <summary>
+    /// For <c>queue</c> (and events held by <c>Fallback: queue</c>): deliver this route's events one at a time,
+    /// in the order they were accepted; a failing event holds back the later ones until it is delivered or
+    /// dead-lettered. Default false (concurrent, in no particular order).
+    /// </summary>
+    public bool Ordered { get; init; }
 }
 
 /// <summary>Dispatch targets.</summary>
@@ -26,5 +40,15 @@ public enum DispatchTarget
     Kafka,
 
     /// <summary>Write to the embedded durable queue and answer 202 once it is fsync'd.</summary>
+    Queue,
+}
+
+/// <summary>What to do when an answering dispatch target cannot take an event.</summary>
+public enum DispatchFallback
+{
+    /// <summary>Answer 503 + Retry-After; the provider retries.</summary>
+    None,
+
+    /// <summary>Hold the event in the embedded queue and answer 202; the queue redelivers it to the target.</summary>
     Queue,
 }

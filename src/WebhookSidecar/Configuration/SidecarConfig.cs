@@ -28,4 +28,6 @@ public sealed record SidecarConfig
 
     /// <summary>The shared Redis for replay state and rate limits; null (default): both in process.</summary>
     public RedisConfig? Redis { get; init; }
+    /// <summary>The embedded durable queue, used by <c>queue</c> routes and by <c>Fallback: queue</c>.</summary>
+    public QueueConfig Queue { get; init; } = new();
 }

@@ -10,7 +10,7 @@ namespace WebhookSidecar.Configuration;
 /// Reads the <c>Sidecar</c> section into a <see cref="SidecarConfig"/>. Every check runs; every problem is
 /// reported with its key, so one start (or one <c>check-config</c>) shows all that must be fixed.
 /// </summary>
-public static class SidecarConfigReader
+public static partial class SidecarConfigReader
 {
     private const string ReverseProxySection = "ReverseProxy";
     private static readonly HashSet<DispatchTarget> ForwardOnly = [DispatchTarget.Forward];
@@ -25,7 +25,7 @@ public static class SidecarConfigReader
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(errors);
         var root = new ConfigSection(configuration.GetSection(SidecarConfig.SectionName), errors);
-        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore", RedisConfigReader.SectionName);
+        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore", RedisConfigReader.SectionName, "Queue");
 
         var config = new SidecarConfig
         {
@@ -35,6 +35,7 @@ public static class SidecarConfigReader
             ReplayStore = ReadReplayStore(root["ReplayStore"]),
             Routes = ReadRoutes(root["Routes"], availableTargets),
             Redis = RedisConfigReader.Read(root[RedisConfigReader.SectionName]),
+            Queue = ReadQueue(root["Queue"]),
         };
 
         ValidateReverseProxy(configuration.GetSection(ReverseProxySection), config, errors);
@@ -429,24 +430,27 @@ public static class SidecarConfigReader
             return null;
         }
 
-        section.RejectUnknown("Target", "Cluster", "PreserveHost");
+        section.RejectUnknown("Target", "Cluster", "PreserveHost", "Fallback", "Ordered");
         var target = section.Enum("Target", DispatchTarget.Forward);
         var cluster = section.String("Cluster");
         switch (target)
         {
-            case DispatchTarget.Forward when string.IsNullOrWhiteSpace(cluster):
-                section["Cluster"].Error("is required for forward dispatch: the id of a cluster under ReverseProxy:Clusters");
+            case DispatchTarget.Forward or DispatchTarget.Queue when string.IsNullOrWhiteSpace(cluster):
+                section["Cluster"].Error($"is required for {target.ToString().ToLowerInvariant()} dispatch: the id of a cluster under ReverseProxy:Clusters");
                 break;
             case DispatchTarget.Kafka or DispatchTarget.Queue when !availableTargets.Contains(target):
                 section["Target"].Error($"'{target.ToString().ToLowerInvariant()}' dispatch is not available: {(target == DispatchTarget.Kafka ? "configure Sidecar:Kafka" : "configure Sidecar:Queue")}, or use 'forward'");
                 break;
         }
 
+        var fallback = ReadDispatchFallback(section, target, availableTargets);
         return new DispatchConfig
         {
             Target = target,
             Cluster = cluster,
             PreserveHost = section.Bool("PreserveHost", true),
+            Fallback = fallback,
+            Ordered = section.Bool("Ordered", false),
         };
     }
 
@@ -461,7 +465,7 @@ public static class SidecarConfigReader
         var clusters = proxy.GetSection("Clusters").GetChildren().Select(static c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var route in config.Routes)
         {
-            if (route.Dispatch is { Target: DispatchTarget.Forward, Cluster: { } cluster } && !clusters.Contains(cluster))
+            if (route.Dispatch is { Target: DispatchTarget.Forward or DispatchTarget.Queue, Cluster: { } cluster } && !clusters.Contains(cluster))
             {
                 errors.Add(
                     $"{SidecarConfig.SectionName}:Routes:{route.RouteId}:Dispatch:Cluster",

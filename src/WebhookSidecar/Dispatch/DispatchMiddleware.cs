@@ -10,16 +10,19 @@ namespace WebhookSidecar.Dispatch;
 /// <summary>
 /// The last step for routes whose target answers the provider itself (see <see cref="IDispatchTarget"/>):
 /// hands the verified delivery over and answers <c>202 {"id": "..."}</c> once it is durable, or
-/// <c>503</c> + Retry-After. Forward routes pass through to YARP.
+/// <c>503</c> + Retry-After. When the target fails and the route names a <c>Fallback</c>, the delivery is
+/// held there instead and answered <c>202</c>. Forward routes pass through to YARP.
 /// </summary>
 internal sealed class DispatchMiddleware(
     RequestDelegate next,
     IEnumerable<IDispatchTarget> targets,
+    IEnumerable<IDispatchFallback> fallbacks,
     TimeProvider time,
     SidecarMetrics metrics)
 {
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
     private readonly Dictionary<DispatchTarget, IDispatchTarget> _targets = targets.ToDictionary(static t => t.Target);
+    private readonly Dictionary<DispatchFallback, IDispatchFallback> _fallbacks = fallbacks.ToDictionary(static f => f.Fallback);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -52,6 +55,11 @@ internal sealed class DispatchMiddleware(
 
         var start = time.GetTimestamp();
         var result = await target.DispatchAsync(delivery, context.RequestAborted);
+        if (result.Status != DispatchStatus.Accepted && _fallbacks.GetValueOrDefault(route.Config.Dispatch.Fallback) is { } fallback)
+        {
+            result = await fallback.HoldAsync(delivery, route.Config.Dispatch.Target, context.RequestAborted);
+        }
+
         metrics.Stage(route.Id, "dispatch", time.GetElapsedTime(start));
         switch (result.Status)
         {

@@ -7,6 +7,7 @@ using WebhookSidecar.Buffering;
 using WebhookSidecar.Configuration;
 using WebhookSidecar.Dispatch;
 using WebhookSidecar.Dispatch.Forward;
+using WebhookSidecar.Dispatch.Queue;
 using WebhookSidecar.Observability;
 using WebhookSidecar.Redis;
 using WebhookSidecar.RateLimiting;
@@ -72,6 +73,7 @@ public static class SidecarServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<ConfigurationReadinessCheck>("configuration", tags: [AdminEndpoints.ReadyTag])
             .AddCheck<ReplayStoreReadinessCheck>("replay-store", tags: [AdminEndpoints.ReadyTag]);
+        services.AddSidecarQueue();
         return services;
     }
 }
