@@ -25,4 +25,10 @@ public sealed record SidecarConfig
 
     /// <summary>The in-process replay store (used when no Redis is configured).</summary>
     public ReplayStoreConfig ReplayStore { get; init; } = new();
+
+    /// <summary>Logs, metrics and traces.</summary>
+    public ObservabilityConfig Observability { get; init; } = new();
+
+    /// <summary>Process lifecycle: shutdown grace period, file polling.</summary>
+    public HostingConfig Hosting { get; init; } = new();
 }

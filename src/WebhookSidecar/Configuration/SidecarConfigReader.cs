@@ -25,7 +25,7 @@ public static class SidecarConfigReader
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(errors);
         var root = new ConfigSection(configuration.GetSection(SidecarConfig.SectionName), errors);
-        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore");
+        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore", OperationsConfigReader.ObservabilitySection, OperationsConfigReader.HostingSection);
 
         var config = new SidecarConfig
         {
@@ -34,6 +34,8 @@ public static class SidecarConfigReader
             Forwarding = ReadForwarding(root["Forwarding"]),
             ReplayStore = ReadReplayStore(root["ReplayStore"]),
             Routes = ReadRoutes(root["Routes"], availableTargets),
+            Observability = OperationsConfigReader.ReadObservability(root[OperationsConfigReader.ObservabilitySection]),
+            Hosting = OperationsConfigReader.ReadHosting(root[OperationsConfigReader.HostingSection]),
         };
 
         ValidateReverseProxy(configuration.GetSection(ReverseProxySection), config, errors);
