@@ -27,7 +27,7 @@ internal static class SidecarOperationsExtensions
             builder.Logging.AddJsonConsole(static json =>
             {
                 json.UseUtcTimestamp = true;
-                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
                 // Scopes would add the request path, which for a path-token route is a secret.
                 json.IncludeScopes = false;
             });
