@@ -30,4 +30,9 @@ public sealed record SidecarConfig
     public RedisConfig? Redis { get; init; }
     /// <summary>The embedded durable queue, used by <c>queue</c> routes and by <c>Fallback: queue</c>.</summary>
     public QueueConfig Queue { get; init; } = new();
+    /// <summary>Logs, metrics and traces.</summary>
+    public ObservabilityConfig Observability { get; init; } = new();
+
+    /// <summary>Process lifecycle: shutdown grace period, file polling.</summary>
+    public HostingConfig Hosting { get; init; } = new();
 }

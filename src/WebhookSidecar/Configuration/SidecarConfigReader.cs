@@ -25,7 +25,7 @@ public static partial class SidecarConfigReader
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(errors);
         var root = new ConfigSection(configuration.GetSection(SidecarConfig.SectionName), errors);
-        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore", RedisConfigReader.SectionName, "Queue");
+        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore", RedisConfigReader.SectionName, "Queue", OperationsConfigReader.ObservabilitySection, OperationsConfigReader.HostingSection);
 
         var config = new SidecarConfig
         {
@@ -36,6 +36,8 @@ public static partial class SidecarConfigReader
             Routes = ReadRoutes(root["Routes"], availableTargets),
             Redis = RedisConfigReader.Read(root[RedisConfigReader.SectionName]),
             Queue = ReadQueue(root["Queue"]),
+            Observability = OperationsConfigReader.ReadObservability(root[OperationsConfigReader.ObservabilitySection]),
+            Hosting = OperationsConfigReader.ReadHosting(root[OperationsConfigReader.HostingSection]),
         };
 
         ValidateReverseProxy(configuration.GetSection(ReverseProxySection), config, errors);

@@ -8,7 +8,8 @@ namespace WebhookSidecar.Hosting;
 
 /// <summary>
 /// What the admin listener serves: <c>/healthz</c> (the process is alive: no dependency is checked, so a
-/// dependency outage never gets the pod restarted) and <c>/readyz</c> (every readiness check, as JSON).
+/// dependency outage never gets the pod restarted), <c>/readyz</c> (every readiness check, as JSON) and
+/// <c>/metrics</c> (Prometheus text format).
 /// </summary>
 internal static class AdminEndpoints
 {
@@ -27,6 +28,8 @@ internal static class AdminEndpoints
             Predicate = static check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteAsync,
         });
+        // Prometheus text format: every instrument of the WebhookSidecar meter, plus ASP.NET Core's.
+        admin.UseOpenTelemetryPrometheusScrapingEndpoint();
         admin.Run(static context =>
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -29,6 +29,7 @@ public static partial class SidecarHost
         ConfigureSources(builder.Configuration, options);
         var errors = new ConfigErrors();
         ListenerConfigValidator.Validate(builder.Configuration, errors);
+        builder.AddSidecarOperations(errors);
         errors.ThrowIfAny();
 
         var listeners = new SidecarListeners();

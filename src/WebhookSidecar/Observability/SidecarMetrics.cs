@@ -19,9 +19,11 @@ internal sealed class SidecarMetrics
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _stageDuration;
     private readonly Histogram<double> _clockSkew;
+    private readonly TimeProvider _time;
 
-    public SidecarMetrics(IMeterFactory meterFactory, BufferBudget buffers)
+    public SidecarMetrics(IMeterFactory meterFactory, BufferBudget buffers, TimeProvider time)
     {
+        _time = time;
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>(
             "webhook_sidecar.requests", "{request}", "Webhook requests by route and outcome (accepted, duplicate, or the rejection reason).");
@@ -68,7 +70,15 @@ internal sealed class SidecarMetrics
         }
     }
 
+    /// <summary>Records a finished stage: its duration, and a completed child span of the request's span (<see cref="SidecarTracing"/>).</summary>
     public void Stage(string route, string stage, TimeSpan elapsed)
+    {
+        StageDuration(route, stage, elapsed);
+        SidecarTracing.StageCompleted(stage, route, elapsed, _time.GetUtcNow());
+    }
+
+    /// <summary>Records a stage's duration only: for a stage traced by its own span while it ran (<see cref="SidecarTracing.StartStage"/>).</summary>
+    public void StageDuration(string route, string stage, TimeSpan elapsed)
     {
         if (_stageDuration.Enabled)
         {

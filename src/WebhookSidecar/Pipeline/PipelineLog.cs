@@ -21,8 +21,8 @@ internal static partial class PipelineLog
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Duplicate webhook on route {Route} answered 200 without dispatch; delivery {DeliveryId}; client {ClientIp}")]
     public static partial void Duplicate(ILogger logger, string route, string? deliveryId, IPAddress? clientIp);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Dispatch failed on route {Route}: {Outcome} ({StatusCode}); delivery {DeliveryId}; the replay claim was released so the provider's retry is accepted")]
-    public static partial void DispatchFailed(ILogger logger, string route, string outcome, int statusCode, string? deliveryId);
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Dispatch failed on route {Route}: {Outcome} ({StatusCode}); delivery {DeliveryId}; client {ClientIp}; the replay claim was released so the provider's retry is accepted")]
+    public static partial void DispatchFailed(ILogger logger, string route, string outcome, int statusCode, string? deliveryId, IPAddress? clientIp);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Unexpected error on route {Route}; delivery {DeliveryId}")]
     public static partial void Unexpected(ILogger logger, Exception exception, string route, string? deliveryId);

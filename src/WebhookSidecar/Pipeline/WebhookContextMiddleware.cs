@@ -46,6 +46,7 @@ internal sealed class WebhookContextMiddleware(
             StartTimestamp = time.GetTimestamp(),
         };
         context.Features.Set(feature);
+        using var activity = SidecarTracing.StartRequest(route.Id);
 
         try
         {
@@ -61,6 +62,7 @@ internal sealed class WebhookContextMiddleware(
         {
             feature.Body?.Dispose();
             Record(context, feature);
+            SidecarTracing.Complete(activity, feature.Outcome, activity is null ? null : DeliveryId(context, route));
         }
     }
 
@@ -93,7 +95,7 @@ internal sealed class WebhookContextMiddleware(
                 PipelineLog.Duplicate(logger, route.Id, deliveryId, feature.ClientIp);
                 break;
             case RejectionReason.DispatchFailed or RejectionReason.DispatchTimeout or RejectionReason.BackendRejected:
-                PipelineLog.DispatchFailed(logger, route.Id, tag, status, deliveryId);
+                PipelineLog.DispatchFailed(logger, route.Id, tag, status, deliveryId, feature.ClientIp);
                 break;
             default:
                 PipelineLog.Rejected(logger, route.Id, tag, status, deliveryId, feature.ClientIp);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using WebhookSidecar.Observability;
 using WebhookSidecar.Pipeline;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -10,7 +11,11 @@ namespace WebhookSidecar.Dispatch.Forward;
 /// answer was streamed back: the backend did accept it). Anything else — no answer, timeout, a non-2xx
 /// answer — leaves it undispatched, so the replay claim is released.
 /// </summary>
-internal sealed class ForwardOutcomeMiddleware(RequestDelegate next)
+/// <remarks>
+/// The forwarding itself is the <c>dispatch</c> stage: timed, and traced by a span that is current while
+/// YARP calls the backend, so the <c>traceparent</c> the backend receives is that span's child.
+/// </remarks>
+internal sealed class ForwardOutcomeMiddleware(RequestDelegate next, TimeProvider time, SidecarMetrics metrics)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -20,7 +25,13 @@ internal sealed class ForwardOutcomeMiddleware(RequestDelegate next)
             return;
         }
 
-        await next(context);
+        var start = time.GetTimestamp();
+        using (SidecarTracing.StartStage("dispatch", feature.Route.Id))
+        {
+            await next(context);
+        }
+
+        metrics.StageDuration(feature.Route.Id, "dispatch", time.GetElapsedTime(start));
         if (feature.Outcome != RejectionReason.None)
         {
             return;
