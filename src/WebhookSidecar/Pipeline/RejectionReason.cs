@@ -90,4 +90,21 @@ public enum RejectionReason
 
     /// <summary>An unexpected error in the sidecar itself (500); the replay claim was released.</summary>
     InternalError,
+
+    // --- weak authentication, source allow-lists and handshakes (appended: values above keep their numbers) ---
+
+    /// <summary>A weak-auth route (token header, Basic credentials, URL token) got no credentials (401).</summary>
+    MissingCredentials,
+
+    /// <summary>A weak-auth route got credentials that match no configured secret (401).</summary>
+    BadCredentials,
+
+    /// <summary>The client address is outside the route's source allow-list (403).</summary>
+    SourceNotAllowed,
+
+    /// <summary>A provider handshake (endpoint check) carried a wrong verify token or no challenge (401).</summary>
+    HandshakeRejected,
+
+    /// <summary>A provider handshake was answered by the sidecar itself (200); nothing was dispatched.</summary>
+    Handshake,
 }
