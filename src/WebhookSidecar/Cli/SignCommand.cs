@@ -6,7 +6,8 @@ namespace WebhookSidecar.Cli;
 
 /// <summary>
 /// <c>sign</c>: prints the headers a provider would send for a body, one <c>Name: value</c> per line, so
-/// they can be pasted into <c>curl -H</c> and <c>verify</c> accepts them.
+/// they can be pasted into <c>curl -H</c> and <c>verify</c> accepts them. When the signature travels in the
+/// body (Mailgun), the body to send follows after a blank line.
 /// </summary>
 internal static class SignCommand
 {
@@ -38,11 +39,16 @@ internal static class SignCommand
             }
 
             WebhookPresets.TryGet(parse.GetValue(preset)!, out var chosen);
-            var scheme = chosen!.Scheme;
+            if (chosen!.Signer is not { } signer)
+            {
+                await error.WriteLineAsync($"Preset '{chosen.Name}' cannot be signed here: only the provider holds its private key (use verify with its public key).");
+                return SidecarCommandLine.UsageError;
+            }
+
             byte[] key;
             try
             {
-                key = SigningKey.Decode(SecretArgument.Resolve(parse.GetValue(secret)!), scheme.SecretEncoding);
+                key = SigningKey.Decode(SecretArgument.Resolve(parse.GetValue(secret)!), chosen.SecretEncoding);
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException)
             {
@@ -50,11 +56,24 @@ internal static class SignCommand
                 return SidecarCommandLine.UsageError;
             }
 
+            if (parse.GetValue(url) is null && chosen.CreateVerifier([new SigningKey("k", key)]).RequiresUrl)
+            {
+                await error.WriteLineAsync($"Preset '{chosen.Name}' signs the URL: pass --url with the public URL the provider calls.");
+                return SidecarCommandLine.UsageError;
+            }
+
             var at = parse.GetValue(now) is { } unix ? DateTimeOffset.FromUnixTimeSeconds(unix) : TimeProvider.System.GetUtcNow();
-            var headers = HmacSigner.Sign(scheme, key, raw, at, parse.GetValue(id), parse.GetValue(url));
-            foreach (var (name, value) in headers)
+            var signed = signer(key, new SignInput(raw, at, parse.GetValue(id), parse.GetValue(url)));
+            foreach (var (name, value) in signed.Headers)
             {
                 await output.WriteLineAsync($"{name}: {value}");
+            }
+
+            if (signed.Body is { } newBody)
+            {
+                // The signature travels in the body (Mailgun): print the body to send after a blank line.
+                await output.WriteLineAsync();
+                await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(newBody));
             }
 
             return SidecarCommandLine.Success;

@@ -18,7 +18,7 @@ internal static class VerifyCommand
         var preset = PresetOption.Create();
         var secrets = new Option<string[]>("--secret")
         {
-            Description = "A secret (repeat for rotation). env:NAME and file:PATH are read instead of taken literally.",
+            Description = "A secret (repeat for rotation); for sendgrid, the public verification key. env:NAME and file:PATH are read instead of taken literally.",
             Required = true,
             Arity = ArgumentArity.OneOrMore,
         };
@@ -54,16 +54,16 @@ internal static class VerifyCommand
             }
 
             WebhookPresets.TryGet(parse.GetValue(preset)!, out var chosen);
-            var scheme = chosen!.Scheme;
+            var options = PresetOptions.Default;
             if (parse.GetValue(tolerance) is { } seconds)
             {
-                if (!scheme.HasTimestamp || seconds <= 0)
+                if (!chosen!.HasTimestamp || seconds <= 0)
                 {
-                    await error.WriteLineAsync(scheme.HasTimestamp ? "--tolerance must be positive." : $"--tolerance: preset '{scheme.Name}' signs no timestamp.");
+                    await error.WriteLineAsync(chosen.HasTimestamp ? "--tolerance must be positive." : $"--tolerance: preset '{chosen.Name}' signs no timestamp.");
                     return SidecarCommandLine.UsageError;
                 }
 
-                scheme = scheme with { Tolerance = TimeSpan.FromSeconds(seconds), FutureTolerance = TimeSpan.FromSeconds(seconds) };
+                options = new PresetOptions { Tolerance = TimeSpan.FromSeconds(seconds), FutureTolerance = TimeSpan.FromSeconds(seconds) };
             }
 
             List<SigningKey> keys = [];
@@ -72,7 +72,7 @@ internal static class VerifyCommand
             {
                 try
                 {
-                    keys.Add(new SigningKey($"#{i + 1}", SigningKey.Decode(SecretArgument.Resolve(values[i]), scheme.SecretEncoding)));
+                    keys.Add(new SigningKey($"#{i + 1}", SigningKey.Decode(SecretArgument.Resolve(values[i]), chosen!.SecretEncoding)));
                 }
                 catch (Exception e) when (e is FormatException or InvalidOperationException)
                 {
@@ -81,10 +81,21 @@ internal static class VerifyCommand
                 }
             }
 
-            var verifier = new HmacVerifier(scheme, keys);
+            IWebhookVerifier verifier;
+            try
+            {
+                verifier = chosen!.CreateVerifier(keys, options);
+            }
+            catch (FormatException e)
+            {
+                await error.WriteLineAsync($"--secret: {e.Message}");
+                return SidecarCommandLine.UsageError;
+            }
+
+            using var disposable = verifier as IDisposable;
             if (verifier.RequiresUrl && parse.GetValue(url) is null)
             {
-                await error.WriteLineAsync($"Preset '{scheme.Name}' signs the URL: pass --url with the public URL the provider called.");
+                await error.WriteLineAsync($"Preset '{chosen.Name}' signs the URL: pass --url with the public URL the provider called.");
                 return SidecarCommandLine.UsageError;
             }
 
@@ -100,7 +111,7 @@ internal static class VerifyCommand
             if (result.IsVerified)
             {
                 await output.WriteLineAsync("valid");
-                await output.WriteLineAsync($"scheme: {scheme.Name}");
+                await output.WriteLineAsync($"scheme: {chosen.Name}{(chosen.WeakAuth ? " (weak-auth: nothing is signed)" : string.Empty)}");
                 await output.WriteLineAsync($"matched secret: {result.SecretId}");
             }
             else
@@ -109,9 +120,9 @@ internal static class VerifyCommand
                 await output.WriteLineAsync($"detail: {result.Detail}");
             }
 
-            if (result.ClockSkew is { } skew)
+            if (result.ClockSkew is { } skew && chosen.WindowWith(options) is { } window)
             {
-                await output.WriteLineAsync($"timestamp: {result.Timestamp:O} (clock skew {skew.TotalSeconds:0} s; tolerance {scheme.Tolerance!.Value.TotalSeconds:0} s)");
+                await output.WriteLineAsync($"timestamp: {result.Timestamp:O} (clock skew {skew.TotalSeconds:0} s; tolerance {window.Past.TotalSeconds:0} s past, {window.Future.TotalSeconds:0} s future)");
             }
 
             return result.IsVerified ? SidecarCommandLine.Success : SidecarCommandLine.Failure;

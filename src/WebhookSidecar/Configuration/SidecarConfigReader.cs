@@ -151,7 +151,7 @@ public static partial class SidecarConfigReader
             route["Path"].Error($"'{path}' must start with '/'");
         }
 
-        var methods = route.List("Methods") ?? ["POST"];
+        var methods = route.List("Methods") ?? PresetDefaultMethods(route["Verification"]);
         foreach (var method in methods)
         {
             if (method.Length == 0 || !method.All(char.IsAsciiLetter))
@@ -220,7 +220,7 @@ public static partial class SidecarConfigReader
             return null;
         }
 
-        section.RejectUnknown("Preset", "Hmac", "Enforce", "Secrets", "Tolerance", "FutureTolerance");
+        section.RejectUnknown("Preset", "Hmac", "Enforce", "Secrets", "Tolerance", "FutureTolerance", "AllowedSources", "HeaderName", "UrlToken", "HandshakeSecret");
         var presetName = section.String("Preset");
         var hmacSection = section["Hmac"];
         HmacScheme? custom = null;
@@ -263,7 +263,59 @@ public static partial class SidecarConfigReader
             Secrets = secrets,
             Tolerance = tolerance,
             FutureTolerance = future,
+            AllowedSources = ReadNetworks(section, "AllowedSources"),
+            HeaderName = ReadPresetHeaderName(section),
+            UrlToken = ReadUrlToken(section),
+            HandshakeSecret = ReadHandshakeSecret(section, presetName),
         };
+    }
+
+    private static IReadOnlyList<string> PresetDefaultMethods(ConfigSection verification)
+        => verification.Value is null && verification.String("Preset") is { } name && WebhookPresets.TryGet(name, out var preset)
+            ? preset.DefaultMethods
+            : ["POST"];
+
+    private static string? ReadPresetHeaderName(ConfigSection section)
+    {
+        var header = section.String("HeaderName");
+        if (header is not null && (header.Length == 0 || header.Any(static c => c <= ' ' || c >= 127 || c == ':')))
+        {
+            section["HeaderName"].Error($"'{header}' is not a valid header name");
+        }
+
+        return header;
+    }
+
+    private static string? ReadUrlToken(ConfigSection section)
+    {
+        var location = section.String("UrlToken");
+        if (location is not null && !Signatures.WeakAuth.UrlTokenVerifier.IsValidLocation(location))
+        {
+            section["UrlToken"].Error($"'{location}' is not 'query:NAME' or 'path'");
+        }
+
+        return location;
+    }
+
+    private static SecretReference? ReadHandshakeSecret(ConfigSection section, string? presetName)
+    {
+        if (section.String("HandshakeSecret") is not { } reference)
+        {
+            if (presetName is not null && WebhookPresets.TryGet(presetName, out var preset) && preset.Handshake is Signatures.Handshakes.QueryChallengeHandshake { NeedsSecret: true })
+            {
+                section["HandshakeSecret"].Warn($"preset '{presetName}' answers its subscription GET only with the verify token: set HandshakeSecret (env:NAME or file:/path), or that GET is refused");
+            }
+
+            return null;
+        }
+
+        if (!SecretReference.IsReference(reference))
+        {
+            section["HandshakeSecret"].Error("must be a reference, 'env:NAME' or 'file:/path'; a value written in clear in the configuration is refused");
+            return null;
+        }
+
+        return new SecretReference(reference, reference, null);
     }
 
     private static HmacScheme? ReadHmacScheme(ConfigSection section)

@@ -1,3 +1,4 @@
+using System.Net;
 using WebhookSidecar.Signatures;
 
 namespace WebhookSidecar.Configuration;
@@ -28,4 +29,20 @@ public sealed record VerificationConfig
 
     /// <summary>Overrides the scheme's tolerance for timestamps in the future.</summary>
     public TimeSpan? FutureTolerance { get; init; }
+
+    /// <summary>
+    /// Source allow-list: when set, requests whose client address (see <c>Sidecar:TrustedProxies</c>) is
+    /// outside every range are refused 403 before anything else is checked. Default: empty, any source.
+    /// Advised for weak-auth presets.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> AllowedSources { get; init; } = [];
+
+    /// <summary>For the <c>okta</c> preset: the header carrying the static secret. Default <c>Authorization</c>.</summary>
+    public string? HeaderName { get; init; }
+
+    /// <summary>For URL-token presets (<c>activecampaign</c>, <c>mailchimp</c>): <c>query:NAME</c> or <c>path</c>. Default <c>query:token</c>.</summary>
+    public string? UrlToken { get; init; }
+
+    /// <summary>For the <c>meta</c> preset: the verify token its <c>hub.challenge</c> GET must carry (a secret reference). Default: none, so that GET is refused.</summary>
+    public SecretReference? HandshakeSecret { get; init; }
 }

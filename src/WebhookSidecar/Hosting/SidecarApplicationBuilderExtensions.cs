@@ -15,8 +15,8 @@ public static class SidecarApplicationBuilderExtensions
 {
     /// <summary>
     /// The admin listener gets health and readiness only. The public listener runs, in order: route
-    /// match → per-client rate limit (before the body is read) → bounded raw-body buffering →
-    /// verification → route budget → replay claim → dispatch (an answering target such as Kafka, or
+    /// match → per-client rate limit (before the body is read) → source allow-list → bounded raw-body
+    /// buffering → provider handshakes (answered here) → verification → route budget → replay claim → dispatch (an answering target such as Kafka, or
     /// YARP's forwarder), then commit or release.
     /// </summary>
     public static WebApplication UseWebhookSidecar(this WebApplication app)
@@ -27,7 +27,9 @@ public static class SidecarApplicationBuilderExtensions
         app.UseRouting();
         app.UseMiddleware<WebhookContextMiddleware>();
         app.UseRateLimiter();
+        app.UseMiddleware<Net.SourceAllowListMiddleware>();
         app.UseMiddleware<BodyBufferingMiddleware>();
+        app.UseMiddleware<Signatures.Handshakes.HandshakeMiddleware>();
         app.UseMiddleware<VerificationMiddleware>();
         app.UseMiddleware<BudgetMiddleware>();
         app.UseMiddleware<ReplayMiddleware>();

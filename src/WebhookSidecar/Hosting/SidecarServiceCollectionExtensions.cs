@@ -49,6 +49,7 @@ public static class SidecarServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<InMemoryReplayStore>>()));
         services.AddSingleton<SidecarMetrics>();
+        services.AddSingleton<Signatures.PresetMetrics>();
 
         // YARP's cookie session affinity is the only user of data protection: keep its keys in memory
         // rather than writing key files (the container's root filesystem is read-only).

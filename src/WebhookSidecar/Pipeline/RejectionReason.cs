@@ -93,4 +93,20 @@ public enum RejectionReason
 
     /// <summary>A rate-limit stage's shared store (Redis) did not answer and the route fails closed (503 + Retry-After).</summary>
     RateLimitUnavailable,
+    // --- weak authentication, source allow-lists and handshakes (appended: values above keep their numbers) ---
+
+    /// <summary>A weak-auth route (token header, Basic credentials, URL token) got no credentials (401).</summary>
+    MissingCredentials,
+
+    /// <summary>A weak-auth route got credentials that match no configured secret (401).</summary>
+    BadCredentials,
+
+    /// <summary>The client address is outside the route's source allow-list (403).</summary>
+    SourceNotAllowed,
+
+    /// <summary>A provider handshake (endpoint check) carried a wrong verify token or no challenge (401).</summary>
+    HandshakeRejected,
+
+    /// <summary>A provider handshake was answered by the sidecar itself (200); nothing was dispatched.</summary>
+    Handshake,
 }

@@ -22,10 +22,12 @@ internal static class Rejections
     private static readonly byte[] BadRequest = """{"error":"bad request"}"""u8.ToArray();
     private static readonly byte[] InternalError = """{"error":"internal error"}"""u8.ToArray();
     private static readonly byte[] GatewayTimeout = """{"error":"gateway timeout"}"""u8.ToArray();
+    private static readonly byte[] Forbidden = """{"error":"forbidden"}"""u8.ToArray();
 
     public static int StatusCode(RejectionReason reason) => reason switch
     {
-        RejectionReason.None or RejectionReason.Duplicate => StatusCodes.Status200OK,
+        RejectionReason.None or RejectionReason.Duplicate or RejectionReason.Handshake => StatusCodes.Status200OK,
+        RejectionReason.SourceNotAllowed => StatusCodes.Status403Forbidden,
         RejectionReason.RateLimited or RejectionReason.BudgetExceeded => StatusCodes.Status429TooManyRequests,
         RejectionReason.TooLarge => StatusCodes.Status413PayloadTooLarge,
         RejectionReason.BodyTimeout => StatusCodes.Status408RequestTimeout,
@@ -66,11 +68,17 @@ internal static class Rejections
         RejectionReason.BackendRejected => "backend_rejected",
         RejectionReason.InternalError => "error",
         RejectionReason.RateLimitUnavailable => "rate_limit_unavailable",
+        RejectionReason.MissingCredentials => "missing_credentials",
+        RejectionReason.BadCredentials => "bad_credentials",
+        RejectionReason.SourceNotAllowed => "source_not_allowed",
+        RejectionReason.HandshakeRejected => "handshake_rejected",
+        RejectionReason.Handshake => "handshake",
         _ => "unknown",
     };
 
     public static bool IsVerificationFailure(RejectionReason reason)
-        => reason is >= RejectionReason.MissingSignature and <= RejectionReason.NoActiveSecret;
+        => reason is (>= RejectionReason.MissingSignature and <= RejectionReason.NoActiveSecret)
+            or RejectionReason.MissingCredentials or RejectionReason.BadCredentials or RejectionReason.HandshakeRejected;
 
     /// <summary>
     /// Answers the request for <paramref name="reason"/> and records it as the request's outcome.
@@ -119,6 +127,7 @@ internal static class Rejections
         RejectionReason.Overloaded or RejectionReason.ReplayUnavailable or RejectionReason.DispatchUnavailable or RejectionReason.DispatchUnconfirmed or RejectionReason.RateLimitUnavailable => Unavailable,
         RejectionReason.ClientAborted => BadRequest,
         RejectionReason.InternalError => InternalError,
+        RejectionReason.SourceNotAllowed => Forbidden,
         _ => Unauthorized,
     };
 }

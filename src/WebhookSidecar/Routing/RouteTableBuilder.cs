@@ -53,30 +53,44 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
         IWebhookVerifier? verifier = null;
         string defaultReplayKey = ReplayKeyFormat.BodySha256;
         IReadOnlyList<string> idHeaders = [];
+        IReadOnlyList<SigningKey> keys = [];
+        WebhookPreset? preset = null;
+        (TimeSpan Past, TimeSpan Future)? window = null;
+        string? handshakeSecret = null;
         if (!verification.None)
         {
-            HmacScheme scheme;
-            if (verification.Preset is { } presetName && WebhookPresets.TryGet(presetName, out var preset))
+            if (verification.Preset is { } presetName && WebhookPresets.TryGet(presetName, out preset))
             {
-                scheme = preset.Scheme;
                 defaultReplayKey = preset.DefaultReplayKey;
+                (verifier, keys, window, idHeaders) = BuildPresetVerifier(preset, verification, prefix, errors);
             }
             else if (verification.Hmac is { } custom)
             {
-                scheme = custom;
                 defaultReplayKey = ReplayKeyFormat.Signature;
+                var scheme = ApplyToleranceOverrides(custom, verification, prefix, errors);
+                idHeaders = [.. scheme.Headers.Select(static h => h.Id).OfType<string>()];
+                keys = ResolveKeys(verification, scheme.SecretEncoding, $"{prefix}:Verification:Secrets", errors);
+                window = scheme.Tolerance is { } past ? (past, scheme.FutureTolerance ?? past) : null;
+                if (keys.Count > 0 && HmacSchemeValidator.Validate(scheme).Count == 0)
+                {
+                    verifier = new HmacVerifier(scheme, keys);
+                }
             }
             else
             {
                 return null;
             }
 
-            scheme = ApplyToleranceOverrides(scheme, verification, prefix, errors);
-            idHeaders = [.. scheme.Headers.Select(static h => h.Id).OfType<string>()];
-            var keys = ResolveKeys(verification, scheme, $"{prefix}:Verification:Secrets", errors);
-            if (keys.Count > 0 && HmacSchemeValidator.Validate(scheme).Count == 0)
+            if (verification.HandshakeSecret is { } handshakeReference)
             {
-                verifier = new HmacVerifier(scheme, keys);
+                try
+                {
+                    handshakeSecret = handshakeReference.Resolve(environment);
+                }
+                catch (InvalidOperationException e)
+                {
+                    errors.Add($"{prefix}:Verification:HandshakeSecret", $"{handshakeReference.Reference}: {e.Message}");
+                }
             }
         }
 
@@ -91,10 +105,9 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
             replayKeySpec = ReplayKeyFormat.BodySha256;
         }
 
-        if (verifier is { } v && v is HmacVerifier hmac && hmac.Definition.Tolerance is { } tolerance
-            && route.Replay.Ttl < tolerance + (hmac.Definition.FutureTolerance ?? tolerance))
+        if (window is { } w && route.Replay.Ttl < w.Past + w.Future)
         {
-            errors.Add($"{prefix}:Replay:Ttl", $"must cover the whole timestamp window ({(tolerance + (hmac.Definition.FutureTolerance ?? tolerance)).TotalSeconds:0}s), or a replay inside the window would be accepted once the key expired");
+            errors.Add($"{prefix}:Replay:Ttl", $"must cover the whole timestamp window ({(w.Past + w.Future).TotalSeconds:0}s), or a replay inside the window would be accepted once the key expired");
         }
 
         if (errors.HasErrors || (verifier is null && !verification.None))
@@ -102,10 +115,10 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
             return null;
         }
 
-        var secretIds = verifier is HmacVerifier h ? h.Keys.Select(static k => k.Id) : [];
-        var headerValues = secretIds.ToFrozenDictionary(
+        var weak = preset?.WeakAuth ?? false;
+        var headerValues = keys.Select(static k => k.Id).Distinct(StringComparer.Ordinal).ToFrozenDictionary(
             id => id,
-            id => $"route={route.RouteId}; scheme={verifier!.Scheme}; secret={id}",
+            id => $"route={route.RouteId}; scheme={verifier!.Scheme}; secret={id}{(weak ? "; auth=weak-auth" : string.Empty)}",
             StringComparer.Ordinal);
 
         return new WebhookRoute
@@ -116,6 +129,11 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
             Limits = new RouteLimits(route.RouteId, route.RateLimit, limiterFactory, route.OnStoreOutage),
             DeliveryIdHeaders = idHeaders,
             VerifiedHeaderValues = headerValues,
+            Keys = keys,
+            WeakAuth = weak,
+            Handshake = verification.None ? null : preset?.Handshake,
+            HandshakeSecret = handshakeSecret,
+            AllowedSources = verification.AllowedSources,
         };
     }
 
@@ -139,7 +157,41 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
         };
     }
 
-    private List<SigningKey> ResolveKeys(VerificationConfig verification, HmacScheme scheme, string key, ConfigErrors errors)
+    private (IWebhookVerifier? Verifier, IReadOnlyList<SigningKey> Keys, (TimeSpan Past, TimeSpan Future)? Window, IReadOnlyList<string> IdHeaders) BuildPresetVerifier(
+        WebhookPreset preset, VerificationConfig verification, string prefix, ConfigErrors errors)
+    {
+        var options = new PresetOptions
+        {
+            Tolerance = verification.Tolerance,
+            FutureTolerance = verification.FutureTolerance,
+            HeaderName = verification.HeaderName,
+            UrlToken = verification.UrlToken,
+        };
+        if ((verification.Tolerance is not null || verification.FutureTolerance is not null) && !preset.HasTimestamp)
+        {
+            errors.Add($"{prefix}:Verification:Tolerance", $"scheme '{preset.Name}' signs no timestamp, so there is no window to set");
+        }
+
+        IReadOnlyList<string> idHeaders = preset.Hmac is { } hmac ? [.. hmac.Headers.Select(static h => h.Id).OfType<string>()] : preset.IdHeaders;
+        var secretsKey = $"{prefix}:Verification:Secrets";
+        var keys = ResolveKeys(verification, preset.SecretEncoding, secretsKey, errors);
+        if (keys.Count == 0 || errors.HasErrors)
+        {
+            return (null, keys, null, idHeaders);
+        }
+
+        try
+        {
+            return (preset.CreateVerifier(keys, options), keys, preset.WindowWith(options), idHeaders);
+        }
+        catch (FormatException e)
+        {
+            errors.Add(secretsKey, e.Message);
+            return (null, keys, null, idHeaders);
+        }
+    }
+
+    private List<SigningKey> ResolveKeys(VerificationConfig verification, SecretEncoding encoding, string key, ConfigErrors errors)
     {
         var keys = new List<SigningKey>();
         for (var i = 0; i < verification.Secrets.Count; i++)
@@ -148,7 +200,7 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
             try
             {
                 var value = secret.Resolve(environment);
-                keys.Add(new SigningKey(secret.Id, SigningKey.Decode(value, scheme.SecretEncoding), secret.ExpiresAt));
+                keys.Add(new SigningKey(secret.Id, SigningKey.Decode(value, encoding), secret.ExpiresAt));
                 if (secret.ExpiresAt is { } expiry && expiry <= time.GetUtcNow())
                 {
                     errors.Warn($"{key}:{i}", $"secret '{secret.Id}' expired at {expiry:O} and is no longer accepted; remove it");

@@ -2,7 +2,9 @@ using System.Collections.Frozen;
 using WebhookSidecar.Configuration;
 using WebhookSidecar.RateLimiting;
 using WebhookSidecar.Replay;
+using System.Net;
 using WebhookSidecar.Signatures;
+using WebhookSidecar.Signatures.Handshakes;
 
 namespace WebhookSidecar.Routing;
 
@@ -34,4 +36,19 @@ internal sealed class WebhookRoute
 
     /// <summary>Value of the verified-by header for each secret id (precomputed: no per-request formatting).</summary>
     public required FrozenDictionary<string, string> VerifiedHeaderValues { get; init; }
+
+    /// <summary>The route's keys (for handshakes that answer with one, such as Zoom's).</summary>
+    public IReadOnlyList<SigningKey> Keys { get; init; } = [];
+
+    /// <summary>True when the preset does not sign (token, Basic, URL token): tagged <c>weak-auth</c> in logs and metrics.</summary>
+    public bool WeakAuth { get; init; }
+
+    /// <summary>The preset's handshake, answered by the sidecar; null when none.</summary>
+    public IWebhookHandshake? Handshake { get; init; }
+
+    /// <summary>The resolved <c>Verification:HandshakeSecret</c>, or null.</summary>
+    public string? HandshakeSecret { get; init; }
+
+    /// <summary>The source allow-list; empty means any source.</summary>
+    public IReadOnlyList<IPNetwork> AllowedSources { get; init; } = [];
 }

@@ -372,13 +372,7 @@ internal sealed class HmacVerifier : IWebhookVerifier
     };
 
     private static VerificationResult Fail(RejectionReason reason, string? detail, DateTimeOffset? timestamp = null, TimeSpan? skew = null)
-        => new()
-        {
-            Reason = reason,
-            Timestamp = timestamp,
-            ClockSkew = skew,
-            Detail = detail,
-        };
+        => VerificationResult.Failure(reason, detail, timestamp, skew);
 
     private readonly record struct HeaderParse(RejectionReason Reason, int Decoded, int Seen);
 }

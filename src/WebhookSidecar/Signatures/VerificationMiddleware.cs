@@ -17,6 +17,7 @@ internal sealed class VerificationMiddleware(
     RouteTableProvider routes,
     TimeProvider time,
     SidecarMetrics metrics,
+    PresetMetrics presetMetrics,
     ILogger<VerificationMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
@@ -52,6 +53,11 @@ internal sealed class VerificationMiddleware(
             metrics.ClockSkew(route.Id, skew);
         }
 
+        if (route.WeakAuth)
+        {
+            RecordWeakAuth(route, result, feature);
+        }
+
         if (result.IsVerified)
         {
             metrics.SecretMatched(route.Id, result.SecretId!);
@@ -73,5 +79,19 @@ internal sealed class VerificationMiddleware(
         }
 
         return next(context);
+    }
+
+    private void RecordWeakAuth(WebhookRoute route, in VerificationResult result, WebhookRequestFeature feature)
+    {
+        presetMetrics.WeakAuth(route.Id, route.Scheme, result.Reason);
+        if (result.IsVerified)
+        {
+            PresetLog.WeakAuthAccepted(logger, route.Id, route.Scheme);
+        }
+        else if (logger.IsEnabled(LogLevel.Information))
+        {
+            var tag = Rejections.Outcome(result.Reason);
+            PresetLog.WeakAuthRejected(logger, route.Id, route.Scheme, tag, feature.ClientIp);
+        }
     }
 }

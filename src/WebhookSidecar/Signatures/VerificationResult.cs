@@ -28,4 +28,14 @@ public readonly struct VerificationResult
 
     /// <summary>True when the request is authentic.</summary>
     public bool IsVerified => Reason == RejectionReason.None;
+
+    /// <summary>A failure with its reason and, when explaining, a detail.</summary>
+    internal static VerificationResult Failure(RejectionReason reason, string? detail, DateTimeOffset? timestamp = null, TimeSpan? skew = null)
+        => new()
+        {
+            Reason = reason,
+            Detail = detail,
+            Timestamp = timestamp,
+            ClockSkew = skew,
+        };
 }

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using WebhookSidecar.Net;
+using WebhookSidecar.Observability;
+using WebhookSidecar.Pipeline;
+
+namespace WebhookSidecar.Signatures.Handshakes;
+
+/// <summary>
+/// Answers the route preset's handshake (see <see cref="IWebhookHandshake"/>) instead of dispatching it.
+/// Signed handshakes, and GETs that carry the route's credentials, pass the route's verifier first (in
+/// shadow mode a failure is recorded and the handshake still answered, as the event would have been let
+/// through). Everything else continues to verification untouched.
+/// </summary>
+internal sealed class HandshakeMiddleware(
+    RequestDelegate next,
+    TimeProvider time,
+    SidecarMetrics metrics,
+    PresetMetrics presetMetrics,
+    ILogger<HandshakeMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Features.Get<WebhookRequestFeature>() is not { Route.Handshake: { } handshake } feature
+            || !handshake.Matches(context.Request, feature.Body!.Memory.Span))
+        {
+            await next(context);
+            return;
+        }
+
+        var route = feature.Route;
+        var now = time.GetUtcNow();
+        SigningKey? matched = null;
+        var reason = RejectionReason.None;
+        if (handshake.UsesRouteVerifier && route.Verifier is { } verifier)
+        {
+            var message = new WebhookMessage
+            {
+                Headers = context.Request.Headers,
+                Body = feature.Body.Memory,
+                Method = context.Request.Method,
+                Url = verifier.RequiresUrl ? PublicUrl.Build(context, route.Config.PublicBaseUrl, feature.PeerIsTrustedProxy) : null,
+            };
+            var result = verifier.Verify(message, now, feature.MacBuffer);
+            feature.Verification = result;
+            if (result.IsVerified)
+            {
+                matched = route.Keys.FirstOrDefault(k => k.Id == result.SecretId);
+            }
+            else if (route.Enforce)
+            {
+                reason = result.Reason;
+            }
+            else
+            {
+                metrics.ShadowFailure(route.Id, result.Reason);
+            }
+        }
+
+        if (reason == RejectionReason.None)
+        {
+            reason = await handshake.AnswerAsync(context, feature.Body.Memory, new HandshakeContext(route.Keys, matched, route.HandshakeSecret, now));
+        }
+
+        presetMetrics.Handshake(route.Id, route.Scheme, reason == RejectionReason.None ? RejectionReason.Handshake : reason);
+        if (reason != RejectionReason.None)
+        {
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                var tag = Rejections.Outcome(reason);
+                PresetLog.HandshakeRefused(logger, route.Id, route.Scheme, tag, feature.ClientIp);
+            }
+
+            await Rejections.WriteAsync(context, reason);
+            return;
+        }
+
+        feature.Outcome = RejectionReason.Handshake;
+        PresetLog.HandshakeAnswered(logger, route.Id, route.Scheme);
+    }
+}
