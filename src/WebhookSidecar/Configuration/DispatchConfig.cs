@@ -14,6 +14,15 @@ public sealed record DispatchConfig
     /// legacy app such as WordPress expects). Default true.
     /// </summary>
     public bool PreserveHost { get; init; } = true;
+
+    /// <summary>For <c>kafka</c>: the topic records are written to. Required.</summary>
+    public string? Topic { get; init; }
+
+    /// <summary>
+    /// For <c>kafka</c>: where the record key comes from, <c>json:path.to.field</c> or <c>header:Name</c>
+    /// (per-entity ordering). Default: the replay key, also when the field is absent from a request.
+    /// </summary>
+    public string? Key { get; init; }
 }
 
 /// <summary>Dispatch targets.</summary>

@@ -25,4 +25,7 @@ public sealed record SidecarConfig
 
     /// <summary>The in-process replay store (used when no Redis is configured).</summary>
     public ReplayStoreConfig ReplayStore { get; init; } = new();
+
+    /// <summary>The Kafka producer for <c>kafka</c> routes; null when <c>Sidecar:Kafka</c> is absent.</summary>
+    public KafkaConfig? Kafka { get; init; }
 }

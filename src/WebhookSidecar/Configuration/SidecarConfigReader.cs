@@ -25,7 +25,7 @@ public static class SidecarConfigReader
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(errors);
         var root = new ConfigSection(configuration.GetSection(SidecarConfig.SectionName), errors);
-        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore");
+        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore", KafkaConfig.SectionName);
 
         var config = new SidecarConfig
         {
@@ -34,6 +34,7 @@ public static class SidecarConfigReader
             Forwarding = ReadForwarding(root["Forwarding"]),
             ReplayStore = ReadReplayStore(root["ReplayStore"]),
             Routes = ReadRoutes(root["Routes"], availableTargets),
+            Kafka = KafkaConfigReader.Read(root[KafkaConfig.SectionName]),
         };
 
         ValidateReverseProxy(configuration.GetSection(ReverseProxySection), config, errors);
@@ -427,7 +428,7 @@ public static class SidecarConfigReader
             return null;
         }
 
-        section.RejectUnknown("Target", "Cluster", "PreserveHost");
+        section.RejectUnknown("Target", "Cluster", "PreserveHost", "Topic", "Key");
         var target = section.Enum("Target", DispatchTarget.Forward);
         var cluster = section.String("Cluster");
         switch (target)
@@ -440,11 +441,14 @@ public static class SidecarConfigReader
                 break;
         }
 
+        var (topic, key) = KafkaConfigReader.ReadRoute(section, target);
         return new DispatchConfig
         {
             Target = target,
             Cluster = cluster,
             PreserveHost = section.Bool("PreserveHost", true),
+            Topic = topic,
+            Key = key,
         };
     }
 

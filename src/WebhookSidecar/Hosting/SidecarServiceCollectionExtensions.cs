@@ -7,6 +7,7 @@ using WebhookSidecar.Buffering;
 using WebhookSidecar.Configuration;
 using WebhookSidecar.Dispatch;
 using WebhookSidecar.Dispatch.Forward;
+using WebhookSidecar.Dispatch.Kafka;
 using WebhookSidecar.Observability;
 using WebhookSidecar.RateLimiting;
 using WebhookSidecar.Replay;
@@ -45,6 +46,7 @@ public static class SidecarServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<InMemoryReplayStore>>()));
         services.AddSingleton<SidecarMetrics>();
+        services.AddSidecarKafka(configuration);
 
         // YARP's cookie session affinity is the only user of data protection: keep its keys in memory
         // rather than writing key files (the container's root filesystem is read-only).

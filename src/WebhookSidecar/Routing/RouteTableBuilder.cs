@@ -24,6 +24,7 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
             }
         }
 
+        Dispatch.Kafka.KafkaProducerSettings.CheckSecrets(config.Kafka, errors, environment);
         return errors.HasErrors ? null : new RouteTable(config, routes, generation, time.GetUtcNow());
     }
 
