@@ -28,6 +28,14 @@ public sealed record DispatchConfig
     /// dead-lettered. Default false (concurrent, in no particular order).
     /// </summary>
     public bool Ordered { get; init; }
+    /// <summary>For <c>kafka</c>: the topic records are written to. Required.</summary>
+    public string? Topic { get; init; }
+
+    /// <summary>
+    /// For <c>kafka</c>: where the record key comes from, <c>json:path.to.field</c> or <c>header:Name</c>
+    /// (per-entity ordering). Default: the replay key, also when the field is absent from a request.
+    /// </summary>
+    public string? Key { get; init; }
 }
 
 /// <summary>Dispatch targets.</summary>

@@ -35,4 +35,6 @@ public sealed record SidecarConfig
 
     /// <summary>Process lifecycle: shutdown grace period, file polling.</summary>
     public HostingConfig Hosting { get; init; } = new();
+    /// <summary>The Kafka producer for <c>kafka</c> routes; null when <c>Sidecar:Kafka</c> is absent.</summary>
+    public KafkaConfig? Kafka { get; init; }
 }

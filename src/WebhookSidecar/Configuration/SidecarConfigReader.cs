@@ -25,7 +25,7 @@ public static partial class SidecarConfigReader
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(errors);
         var root = new ConfigSection(configuration.GetSection(SidecarConfig.SectionName), errors);
-        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore", RedisConfigReader.SectionName, "Queue", OperationsConfigReader.ObservabilitySection, OperationsConfigReader.HostingSection);
+        root.RejectUnknown("Routes", "Limits", "TrustedProxies", "Forwarding", "ReplayStore", RedisConfigReader.SectionName, "Queue", OperationsConfigReader.ObservabilitySection, OperationsConfigReader.HostingSection, KafkaConfig.SectionName);
 
         var config = new SidecarConfig
         {
@@ -38,6 +38,7 @@ public static partial class SidecarConfigReader
             Queue = ReadQueue(root["Queue"]),
             Observability = OperationsConfigReader.ReadObservability(root[OperationsConfigReader.ObservabilitySection]),
             Hosting = OperationsConfigReader.ReadHosting(root[OperationsConfigReader.HostingSection]),
+            Kafka = KafkaConfigReader.Read(root[KafkaConfig.SectionName]),
         };
 
         ValidateReverseProxy(configuration.GetSection(ReverseProxySection), config, errors);
@@ -485,6 +486,7 @@ public static partial class SidecarConfigReader
         }
 
         section.RejectUnknown("Target", "Cluster", "PreserveHost", "Fallback", "Ordered");
+        section.RejectUnknown("Target", "Cluster", "PreserveHost", "Topic", "Key");
         var target = section.Enum("Target", DispatchTarget.Forward);
         var cluster = section.String("Cluster");
         switch (target)
@@ -498,6 +500,7 @@ public static partial class SidecarConfigReader
         }
 
         var fallback = ReadDispatchFallback(section, target, availableTargets);
+        var (topic, key) = KafkaConfigReader.ReadRoute(section, target);
         return new DispatchConfig
         {
             Target = target,
@@ -505,6 +508,8 @@ public static partial class SidecarConfigReader
             PreserveHost = section.Bool("PreserveHost", true),
             Fallback = fallback,
             Ordered = section.Bool("Ordered", false),
+            Topic = topic,
+            Key = key,
         };
     }
 

@@ -8,6 +8,7 @@ using WebhookSidecar.Configuration;
 using WebhookSidecar.Dispatch;
 using WebhookSidecar.Dispatch.Forward;
 using WebhookSidecar.Dispatch.Queue;
+using WebhookSidecar.Dispatch.Kafka;
 using WebhookSidecar.Observability;
 using WebhookSidecar.Redis;
 using WebhookSidecar.RateLimiting;
@@ -50,6 +51,7 @@ public static class SidecarServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<InMemoryReplayStore>>()));
         services.AddSingleton<SidecarMetrics>();
         services.AddSingleton<Signatures.PresetMetrics>();
+        services.AddSidecarKafka(configuration);
 
         // YARP's cookie session affinity is the only user of data protection: keep its keys in memory
         // rather than writing key files (the container's root filesystem is read-only).

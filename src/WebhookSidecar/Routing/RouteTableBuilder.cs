@@ -25,6 +25,7 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
         }
 
         CheckRedisPassword(config.Redis, errors);
+        Dispatch.Kafka.KafkaProducerSettings.CheckSecrets(config.Kafka, errors, environment);
         return errors.HasErrors ? null : new RouteTable(config, routes, generation, time.GetUtcNow());
     }
 
