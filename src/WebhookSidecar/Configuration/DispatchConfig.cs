@@ -28,6 +28,7 @@ public sealed record DispatchConfig
     /// dead-lettered. Default false (concurrent, in no particular order).
     /// </summary>
     public bool Ordered { get; init; }
+
     /// <summary>For <c>kafka</c>: the topic records are written to. Required.</summary>
     public string? Topic { get; init; }
 

@@ -485,8 +485,7 @@ public static partial class SidecarConfigReader
             return null;
         }
 
-        section.RejectUnknown("Target", "Cluster", "PreserveHost", "Fallback", "Ordered");
-        section.RejectUnknown("Target", "Cluster", "PreserveHost", "Topic", "Key");
+        section.RejectUnknown("Target", "Cluster", "PreserveHost", "Fallback", "Ordered", "Topic", "Key");
         var target = section.Enum("Target", DispatchTarget.Forward);
         var cluster = section.String("Cluster");
         switch (target)

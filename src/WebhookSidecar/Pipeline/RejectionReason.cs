@@ -93,6 +93,7 @@ public enum RejectionReason
 
     /// <summary>A rate-limit stage's shared store (Redis) did not answer and the route fails closed (503 + Retry-After).</summary>
     RateLimitUnavailable,
+
     // --- weak authentication, source allow-lists and handshakes (appended: values above keep their numbers) ---
 
     /// <summary>A weak-auth route (token header, Basic credentials, URL token) got no credentials (401).</summary>
