@@ -12,7 +12,7 @@ public sealed class InProcessRateLimiterTests
     [Fact]
     public void Create_Burst_AllowsExactlyBurstThenRefusesWithRetryAfter()
     {
-        using var limiter = new InProcessRateLimiterFactory().Create("r:client:203.0.113.7", new TokenBucketLimit(PermitsPerSecond: 1, Burst: 5));
+        using var limiter = new InProcessRateLimiterFactory().Create(new LimiterPartition("r", "client", "203.0.113.7", StoreOutagePolicy.FailClosed), new TokenBucketLimit(PermitsPerSecond: 1, Burst: 5));
 
         for (var i = 0; i < 5; i++)
         {
