@@ -19,7 +19,11 @@ internal static class LoadGenerator
     public static Task<LoadResult> ConstantRateAsync(IPEndPoint target, RequestSet requests, int connections, double rate, TimeSpan duration, TimeSpan warmup)
         => RunAsync(target, requests, connections, duration, warmup, rate);
 
-    private static async Task<LoadResult> RunAsync(IPEndPoint target, RequestSet requests, int connections, TimeSpan duration, TimeSpan warmup, double? rate)
+    /// <summary>Constant rate, no warm-up, every answer recorded with its request index and completion time (for outage scenarios).</summary>
+    public static Task<LoadResult> TimelineAsync(IPEndPoint target, RequestSet requests, int connections, double rate, TimeSpan duration, ConcurrentQueue<Sample> timeline)
+        => RunAsync(target, requests, connections, duration, TimeSpan.Zero, rate, timeline);
+
+    private static async Task<LoadResult> RunAsync(IPEndPoint target, RequestSet requests, int connections, TimeSpan duration, TimeSpan warmup, double? rate, ConcurrentQueue<Sample>? timeline = null)
     {
         var statuses = new ConcurrentDictionary<int, long>();
         var latencies = new ConcurrentBag<double[]>();
@@ -85,6 +89,7 @@ internal static class LoadGenerator
                     }
 
                     var done = clock.Elapsed;
+                    timeline?.Enqueue(new Sample(n, done.TotalSeconds, status, (done - scheduled).TotalMilliseconds));
                     if (scheduled >= measureFrom && done <= stopAt + TimeSpan.FromSeconds(5))
                     {
                         if (status < 0)
@@ -123,3 +128,6 @@ internal static class LoadGenerator
         return new LoadResult(completed, duration, all, statuses, errors);
     }
 }
+
+/// <summary>One answer of a timeline run: request index, completion time since the start (s), status (-1: connection error), latency from the scheduled send.</summary>
+internal readonly record struct Sample(long Index, double DoneSeconds, int Status, double LatencyMs);

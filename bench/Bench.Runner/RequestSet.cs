@@ -11,10 +11,18 @@ namespace Bench.Runner;
 internal sealed class RequestSet
 {
     private readonly byte[][] _requests;
+    private readonly string[] _deliveryIds;
 
-    private RequestSet(byte[][] requests) => _requests = requests;
+    private RequestSet(byte[][] requests, string[] deliveryIds)
+    {
+        _requests = requests;
+        _deliveryIds = deliveryIds;
+    }
 
     public int Count => _requests.Length;
+
+    /// <summary>The <c>X-GitHub-Delivery</c> of request <paramref name="index"/>: the event id the sidecar answers and publishes.</summary>
+    public string DeliveryId(long index) => _deliveryIds[index % _deliveryIds.Length];
 
     public ReadOnlyMemory<byte> this[long index] => _requests[index % _requests.Length];
 
@@ -22,14 +30,16 @@ internal sealed class RequestSet
     {
         var key = Encoding.UTF8.GetBytes(validSignature ? secret : secret + "-wrong");
         var requests = new byte[count][];
+        var ids = new string[count];
         for (var i = 0; i < count; i++)
         {
             var body = Body(seed, i);
             var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body));
-            requests[i] = Build(path, body, $"X-Hub-Signature-256: {signature}\r\nX-GitHub-Delivery: {Guid.NewGuid()}\r\nX-GitHub-Event: push\r\n");
+            ids[i] = Guid.NewGuid().ToString("D");
+            requests[i] = Build(path, body, $"X-Hub-Signature-256: {signature}\r\nX-GitHub-Delivery: {ids[i]}\r\nX-GitHub-Event: push\r\n");
         }
 
-        return new RequestSet(requests);
+        return new RequestSet(requests, ids);
     }
 
     /// <summary>A 1 KiB JSON body, unique per (seed, index).</summary>

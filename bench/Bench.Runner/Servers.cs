@@ -13,6 +13,13 @@ internal sealed class Servers(BenchOptions options)
         return ChildProcess.StartAsync("backend", "dotnet", [Path.Combine(options.Bin("bench/Bench.Backend"), "Bench.Backend.dll"), p.ToString(System.Globalization.CultureInfo.InvariantCulture)], p);
     }
 
+    /// <summary>A throw-away <c>redis-server</c> on loopback, no persistence (the same settings as the test fixture).</summary>
+    public static Task<ChildProcess> RedisAsync(int? port = null)
+    {
+        var p = (port ?? ChildProcess.FreePort()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ChildProcess.StartAsync("redis", "redis-server", ["--port", p, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"], int.Parse(p, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public Task<ChildProcess> PlainYarpAsync(ChildProcess backend)
     {
         var port = ChildProcess.FreePort();
@@ -25,7 +32,7 @@ internal sealed class Servers(BenchOptions options)
     /// without rejecting (all load comes from 127.0.0.1). Rejection logs are at Information, so the
     /// sidecar logs at Warning: a flood must not be measured as a console-logging benchmark.
     /// </summary>
-    public Task<ChildProcess> SidecarAsync(ChildProcess backend, IReadOnlyDictionary<string, object>? extraSidecar = null, IReadOnlyDictionary<string, string>? extraRoute = null)
+    public Task<ChildProcess> SidecarAsync(ChildProcess backend, IReadOnlyDictionary<string, object>? extraSidecar = null, IReadOnlyDictionary<string, object>? extraRoute = null)
     {
         var port = ChildProcess.FreePort();
         var admin = ChildProcess.FreePort();
@@ -39,7 +46,7 @@ internal sealed class Servers(BenchOptions options)
             ["RateLimit"] = new { PerClient = new { PermitsPerSecond = 1_000_000, Burst = 1_000_000 } },
             ["Dispatch"] = new { Target = "forward", Cluster = "backend" },
         };
-        foreach (var (key, value) in extraRoute ?? new Dictionary<string, string>())
+        foreach (var (key, value) in extraRoute ?? new Dictionary<string, object>())
         {
             route[key] = value;
         }
