@@ -34,7 +34,16 @@ internal sealed class QueueWorker(
         // A queue that cannot be opened fails the start: better than accepting events that cannot be stored.
         if (stores.IsNeeded)
         {
-            var store = stores.GetOrOpen();
+            QueueStore store;
+            try
+            {
+                store = stores.GetOrOpen();
+            }
+            catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                throw new InvalidOperationException($"Sidecar:Queue:Path: cannot open the queue database '{Path.GetFullPath(stores.Config.Path)}': {e.Message}", e);
+            }
+
             var stats = store.Stats();
             metrics.Last = stats;
             QueueLog.Opened(logger, store.Path, stats.Pending, stats.Dead);
