@@ -409,9 +409,10 @@ internal sealed class QueueStore : IDisposable
                     }
 
                     transaction.Commit();
-                }
 
-                Interlocked.Add(ref _bytes, added);
+                    // Under the lock: Stats() re-reads the count under it too.
+                    Interlocked.Add(ref _bytes, added);
+                }
             }
             catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
             {
