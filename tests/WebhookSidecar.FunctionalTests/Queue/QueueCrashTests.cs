@@ -7,8 +7,8 @@ namespace WebhookSidecar.FunctionalTests.Queue;
 
 /// <summary>
 /// Crash safety on the real executable: events are sent while the sidecar delivers them, the sidecar is
-/// killed with SIGKILL mid-stream, restarted on the same store, and every event answered 202 must reach the
-/// backend — at least once, with the same event id; a second copy only for deliveries that were in flight
+/// killed with SIGKILL mid-stream, restarted on the same store, killed again while it drains the backlog,
+/// restarted again, and every event answered 202 must reach the backend — at least once, with the same event id; a second copy only for deliveries that were in flight
 /// when it died (the backend had answered, the sidecar had not yet recorded it).
 /// </summary>
 [Trait("Area", "Queue")]
@@ -19,7 +19,7 @@ public sealed class QueueCrashTests : QueueTestBase
     private const int Concurrency = 4;
 
     [Fact]
-    public async Task KillDashNineMidStream_Restart_Every202DeliveredNoneTwiceBeyondInFlight()
+    public async Task KillDashNineMidStreamAndWhileDraining_Restart_Every202DeliveredNoneTwiceBeyondInFlight()
     {
         var received = new ConcurrentDictionary<string, int>();
         var latency = 50;
@@ -68,6 +68,15 @@ public sealed class QueueCrashTests : QueueTestBase
         var deliveredBeforeKill = received.Keys.ToHashSet();
         Assert.InRange(promised.Count, Senders * PerSender / 2, (Senders * PerSender) - 1);
         Assert.Contains(promised, id => !deliveredBeforeKill.Contains(id));
+
+        // Second kill: while the restarted sidecar drains the backlog, with no new requests.
+        await using (var draining = await SidecarChild.StartAsync(configuration, Directory, publicPort, adminPort))
+        {
+            await Eventually.TrueAsync(() => received.Count >= deliveredBeforeKill.Count + 20, "the restarted sidecar drains part of the backlog");
+            draining.Kill();
+        }
+
+        Assert.Contains(promised, id => !received.ContainsKey(id));
         Volatile.Write(ref latency, 0);
 
         await using (var restarted = await SidecarChild.StartAsync(configuration, Directory, publicPort, adminPort))
@@ -81,7 +90,7 @@ public sealed class QueueCrashTests : QueueTestBase
         var twice = received.Where(static kv => kv.Value > 1).ToList();
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"202 before the kill: {promised.Count}; delivered before the kill: {deliveredBeforeKill.Count}; delivered twice: {twice.Count}; received in all: {received.Count}");
-        Assert.True(twice.Count <= Concurrency, $"{twice.Count} events delivered more than once; at most {Concurrency} can have been in flight at the kill");
-        Assert.All(twice, static kv => Assert.Equal(2, kv.Value));
+        Assert.True(twice.Count <= 2 * Concurrency, $"{twice.Count} events delivered more than once; at most {Concurrency} can have been in flight at each of the two kills");
+        Assert.All(twice, static kv => Assert.InRange(kv.Value, 2, 3));
     }
 }

@@ -59,6 +59,9 @@ public sealed class QueueDeliveryTests : QueueTestBase
     public async Task BackendDown_EventsHeldAndDeliveredInOrderWhenItReturns()
     {
         await StartSidecarAsync(QueueConfig(("Routes:q:Dispatch:Ordered", "true")));
+        var meters = Sidecar.App.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var depth = new MetricCollector<long>(meters, "WebhookSidecar", "webhook_sidecar.queue.depth");
+        using var oldest = new MetricCollector<double>(meters, "WebhookSidecar", "webhook_sidecar.queue.oldest_age");
         var port = await StopBackendAsync();
         var ids = Enumerable.Range(1, 8).Select(static i => $"msg_{i}").ToList();
 
@@ -71,6 +74,15 @@ public sealed class QueueDeliveryTests : QueueTestBase
         // Attempted (and failed) while the backend is down; the later events wait behind the first.
         await Eventually.TrueAsync(() => Store.Find("msg_1").Single().Attempts >= 2, "the first event is retried with backoff");
         Assert.All(ids.Skip(1), id => Assert.Equal(0, Store.Find(id).Single().Attempts));
+        await Eventually.TrueAsync(
+            () =>
+            {
+                depth.RecordObservableInstruments();
+                return depth.LastMeasurement?.Value == ids.Count;
+            },
+            "the depth gauge counts the held events");
+        oldest.RecordObservableInstruments();
+        Assert.True(oldest.LastMeasurement?.Value >= 0);
 
         Backend = await TestBackend.StartAsync(port);
         await Eventually.TrueAsync(() => Backend.Received.Count >= ids.Count && Store.Stats().Pending == 0, "every event is delivered");

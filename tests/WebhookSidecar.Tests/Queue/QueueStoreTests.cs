@@ -87,7 +87,7 @@ public sealed class QueueStoreTests : IDisposable
 
         // The head waits for a retry: the route waits with it.
         var head = store.Find("o1").Single();
-        store.RecordFailure(head, 1, Now, Now.AddMinutes(1), 500, "backend answered 500");
+        await store.RecordFailureAsync(head, 1, Now, Now.AddMinutes(1), 500, "backend answered 500");
         Assert.Equal(["u1", "u2"], store.TakeDue(Now, 10, []).Select(static e => e.EventId));
 
         // Dead, it no longer holds the route back.
@@ -152,11 +152,11 @@ public sealed class QueueStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Delete_Delivered_RowGoneAndBytesFreed()
+    public async Task DeleteAsync_Delivered_RowGoneAndBytesFreed()
     {
         using var store = QueueStore.Open(DbPath);
         await store.EnqueueAsync(Event("e"), long.MaxValue);
-        store.Delete(store.TakeDue(Now, 1, []).Single());
+        await store.DeleteAsync(store.TakeDue(Now, 1, []).Single());
         store.Cleanup();
 
         Assert.Equal(new QueueStats(0, 0, null, 0), store.Stats());

@@ -9,7 +9,7 @@ namespace WebhookSidecar.Dispatch.Queue;
 /// <summary>
 /// The queue's durable storage: one SQLite database in WAL mode with <c>synchronous=FULL</c>, so a committed
 /// insert has been fsync'd to the write-ahead log before <see cref="EnqueueAsync"/> returns. Concurrent
-/// enqueues are committed together (group commit: one fsync for all of them). Other processes (the
+/// enqueues and the worker's settlements are committed together (group commit: one fsync for all of them). Other processes (the
 /// <c>queue</c> command) may open the same file at the same time; SQLite's locking serialises the writers.
 /// One connection per instance, used under a lock; thread-safe.
 /// </summary>
@@ -29,7 +29,7 @@ internal sealed class QueueStore : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
-    private readonly Channel<PendingInsert> _inserts = Channel.CreateUnbounded<PendingInsert>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingWrite> _inserts = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private long _bytes;
 
@@ -134,12 +134,7 @@ internal sealed class QueueStore : IDisposable
     /// be known (an event stored but answered 503 would be delivered twice).
     /// </summary>
     public Task<EnqueueResult> EnqueueAsync(QueuedEvent entry, long maxBytes)
-    {
-        var pending = new PendingInsert(entry, StoredHeaders.Encode(entry.Headers), maxBytes);
-        return _inserts.Writer.TryWrite(pending)
-            ? pending.Completion.Task
-            : Task.FromResult(new EnqueueResult(EnqueueStatus.Failed, 0, new ObjectDisposedException(nameof(QueueStore))));
-    }
+        => WriteAsync(new PendingWrite { Insert = entry, Headers = StoredHeaders.Encode(entry.Headers), MaxBytes = maxBytes });
 
     /// <summary>
     /// Pending events due at <paramref name="now"/>, oldest first, at most <paramref name="limit"/>, not in
@@ -182,42 +177,30 @@ internal sealed class QueueStore : IDisposable
     /// <summary>Delivered: the entry is deleted (completed entries are not kept).</summary>
     public void Delete(QueuedEvent entry)
     {
-        int deleted;
         lock (_lock)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "DELETE FROM events WHERE seq = $seq";
-            command.Parameters.AddWithValue("$seq", entry.Seq);
-            deleted = command.ExecuteNonQuery();
-        }
-
-        if (deleted > 0)
-        {
-            Interlocked.Add(ref _bytes, -entry.Size);
+            ApplyDelete(null, entry);
         }
     }
+
+    /// <summary>
+    /// <see cref="Delete"/>, committed together with concurrent enqueues and settlements (one fsync for all):
+    /// the worker's path. Losing it to a crash only means one more delivery of an event that had been delivered.
+    /// </summary>
+    public async Task DeleteAsync(QueuedEvent entry) => ThrowIfFailed(await WriteAsync(new PendingWrite { Update = tx => ApplyDelete(tx, entry) }));
 
     /// <summary>Records a failed attempt: the entry waits until <paramref name="nextAttemptAt"/>, or is dead when that is null.</summary>
     public void RecordFailure(QueuedEvent entry, int attempts, DateTimeOffset now, DateTimeOffset? nextAttemptAt, int? status, string error)
     {
         lock (_lock)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = """
-                UPDATE events SET attempts = $attempts, last_attempt_at = $now, last_status = $status, last_error = $error,
-                    state = $state, next_attempt_at = $next
-                WHERE seq = $seq AND state = 0
-                """;
-            command.Parameters.AddWithValue("$attempts", attempts);
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
-            command.Parameters.AddWithValue("$error", error.Length > 500 ? error[..500] : error);
-            command.Parameters.AddWithValue("$state", (int)(nextAttemptAt is null ? QueueEntryState.Dead : QueueEntryState.Pending));
-            command.Parameters.AddWithValue("$next", (nextAttemptAt ?? now).ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$seq", entry.Seq);
-            command.ExecuteNonQuery();
+            ApplyFailure(null, entry, attempts, now, nextAttemptAt, status, error);
         }
     }
+
+    /// <summary><see cref="RecordFailure"/>, group-committed like <see cref="DeleteAsync"/>.</summary>
+    public async Task RecordFailureAsync(QueuedEvent entry, int attempts, DateTimeOffset now, DateTimeOffset? nextAttemptAt, int? status, string error)
+        => ThrowIfFailed(await WriteAsync(new PendingWrite { Update = tx => ApplyFailure(tx, entry, attempts, now, nextAttemptAt, status, error) }));
 
     /// <summary>Counts by state; also re-reads the byte count (another process may have purged or redriven).</summary>
     public QueueStats Stats()
@@ -332,6 +315,55 @@ internal sealed class QueueStore : IDisposable
         }
     }
 
+    /// <summary>Deletes; returns the bytes freed (negative), to apply once committed.</summary>
+    private long ApplyDelete(SqliteTransaction? transaction, QueuedEvent entry)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM events WHERE seq = $seq";
+        command.Parameters.AddWithValue("$seq", entry.Seq);
+        var freed = command.ExecuteNonQuery() > 0 ? -entry.Size : 0;
+        if (transaction is null)
+        {
+            Interlocked.Add(ref _bytes, freed);
+        }
+
+        return freed;
+    }
+
+    private long ApplyFailure(SqliteTransaction? transaction, QueuedEvent entry, int attempts, DateTimeOffset now, DateTimeOffset? nextAttemptAt, int? status, string error)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            UPDATE events SET attempts = $attempts, last_attempt_at = $now, last_status = $status, last_error = $error,
+                state = $state, next_attempt_at = $next
+            WHERE seq = $seq AND state = 0
+            """;
+        command.Parameters.AddWithValue("$attempts", attempts);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
+        command.Parameters.AddWithValue("$error", error.Length > 500 ? error[..500] : error);
+        command.Parameters.AddWithValue("$state", (int)(nextAttemptAt is null ? QueueEntryState.Dead : QueueEntryState.Pending));
+        command.Parameters.AddWithValue("$next", (nextAttemptAt ?? now).ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$seq", entry.Seq);
+        command.ExecuteNonQuery();
+        return 0;
+    }
+
+    private static void ThrowIfFailed(EnqueueResult result)
+    {
+        if (result is { Status: EnqueueStatus.Failed, Error: { } error })
+        {
+            throw new InvalidOperationException("the queue store could not record the outcome of an attempt", error);
+        }
+    }
+
+    private Task<EnqueueResult> WriteAsync(PendingWrite pending)
+        => _inserts.Writer.TryWrite(pending)
+            ? pending.Completion.Task
+            : Task.FromResult(new EnqueueResult(EnqueueStatus.Failed, 0, new ObjectDisposedException(nameof(QueueStore))));
+
     private static bool TryParseSeq(string id, out long seq)
     {
         seq = 0;
@@ -340,7 +372,7 @@ internal sealed class QueueStore : IDisposable
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<PendingInsert>(MaxBatch);
+        var batch = new List<PendingWrite>(MaxBatch);
         while (await _inserts.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
@@ -358,7 +390,14 @@ internal sealed class QueueStore : IDisposable
                     using var transaction = _connection.BeginTransaction();
                     for (var i = 0; i < batch.Count; i++)
                     {
-                        var size = SizeOf(batch[i].Entry, batch[i].Headers.Length);
+                        if (batch[i].Update is { } update)
+                        {
+                            added += update(transaction);
+                            results[i] = new EnqueueResult(EnqueueStatus.Stored, 0, null);
+                            continue;
+                        }
+
+                        var size = SizeOf(batch[i].Insert!, batch[i].Headers!.Length);
                         if (Bytes + added + size > batch[i].MaxBytes)
                         {
                             results[i] = new EnqueueResult(EnqueueStatus.Full, 0, null);
@@ -370,9 +409,10 @@ internal sealed class QueueStore : IDisposable
                     }
 
                     transaction.Commit();
-                }
 
-                Interlocked.Add(ref _bytes, added);
+                    // Under the lock: Stats() re-reads the count under it too.
+                    Interlocked.Add(ref _bytes, added);
+                }
             }
             catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
             {
@@ -386,9 +426,9 @@ internal sealed class QueueStore : IDisposable
         }
     }
 
-    private long Insert(SqliteTransaction transaction, PendingInsert pending, long size)
+    private long Insert(SqliteTransaction transaction, PendingWrite pending, long size)
     {
-        var entry = pending.Entry;
+        var entry = pending.Insert!;
         using var command = _connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
@@ -408,7 +448,7 @@ internal sealed class QueueStore : IDisposable
         p.AddWithValue("$preserve_host", entry.PreserveHost ? 1 : 0);
         p.AddWithValue("$method", entry.Method);
         p.AddWithValue("$path", entry.PathAndQuery);
-        p.AddWithValue("$headers", pending.Headers);
+        p.AddWithValue("$headers", pending.Headers!);
         p.AddWithValue("$body", entry.Body);
         p.AddWithValue("$client_ip", (object?)entry.ClientIp ?? DBNull.Value);
         p.AddWithValue("$scheme", entry.Scheme);
@@ -481,8 +521,17 @@ internal sealed class QueueStore : IDisposable
         }
     }
 
-    private sealed record PendingInsert(QueuedEvent Entry, byte[] Headers, long MaxBytes)
+    /// <summary>One write for the group-commit loop: an insert (checked against the maximum), or an update returning its byte delta.</summary>
+    private sealed class PendingWrite
     {
+        public QueuedEvent? Insert { get; init; }
+
+        public byte[]? Headers { get; init; }
+
+        public long MaxBytes { get; init; }
+
+        public Func<SqliteTransaction, long>? Update { get; init; }
+
         public TaskCompletionSource<EnqueueResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

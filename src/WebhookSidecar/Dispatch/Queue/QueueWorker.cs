@@ -34,7 +34,16 @@ internal sealed class QueueWorker(
         // A queue that cannot be opened fails the start: better than accepting events that cannot be stored.
         if (stores.IsNeeded)
         {
-            var store = stores.GetOrOpen();
+            QueueStore store;
+            try
+            {
+                store = stores.GetOrOpen();
+            }
+            catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                throw new InvalidOperationException($"Sidecar:Queue:Path: cannot open the queue database '{Path.GetFullPath(stores.Config.Path)}': {e.Message}", e);
+            }
+
             var stats = store.Stats();
             metrics.Last = stats;
             QueueLog.Opened(logger, store.Path, stats.Pending, stats.Dead);
@@ -118,7 +127,7 @@ internal sealed class QueueWorker(
                 ? await sender.SendAsync(entry, config.IdempotencyHeader, stoppingToken)
                 : await RedeliverAsync(entry, stoppingToken);
             stoppingToken.ThrowIfCancellationRequested();
-            Settle(store, entry, config, outcome);
+            await SettleAsync(store, entry, config, outcome);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -144,13 +153,13 @@ internal sealed class QueueWorker(
         }
     }
 
-    private void Settle(QueueStore store, QueuedEvent entry, QueueConfig config, AttemptOutcome outcome)
+    private async Task SettleAsync(QueueStore store, QueuedEvent entry, QueueConfig config, AttemptOutcome outcome)
     {
         var attempts = entry.Attempts + 1;
         var now = time.GetUtcNow();
         if (outcome.Delivered)
         {
-            store.Delete(entry);
+            await store.DeleteAsync(entry);
             metrics.Delivered(entry.RouteId, now - entry.ReceivedAt);
             QueueLog.Delivered(logger, entry.EventId, entry.RouteId, attempts);
             return;
@@ -159,14 +168,14 @@ internal sealed class QueueWorker(
         var error = outcome.Error ?? "failed";
         if (attempts >= config.MaxAttempts)
         {
-            store.RecordFailure(entry, attempts, now, nextAttemptAt: null, outcome.Status, error);
+            await store.RecordFailureAsync(entry, attempts, now, nextAttemptAt: null, outcome.Status, error);
             metrics.Attempt(entry.RouteId, "dead_letter");
             QueueLog.DeadLettered(logger, entry.EventId, entry.RouteId, attempts, error);
             return;
         }
 
         var delay = backoff.Delay(attempts, config, outcome.RetryAfter);
-        store.RecordFailure(entry, attempts, now, now + delay, outcome.Status, error);
+        await store.RecordFailureAsync(entry, attempts, now, now + delay, outcome.Status, error);
         metrics.Attempt(entry.RouteId, "retry");
         QueueLog.Retrying(logger, entry.EventId, entry.RouteId, attempts, error, delay.TotalSeconds);
     }
