@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using WebhookSidecar.FunctionalTests.Infrastructure;
 using WebhookSidecar.Signatures.Presets;
 
@@ -117,5 +120,22 @@ public sealed class PresetRouteTests : SidecarTestBase
         using var response = await Sidecar.Public.SendAsync(request, Cancel);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task WeakAuth_Metrics_TaggedWeakAuthByOutcome()
+    {
+        var meters = Sidecar.App.Services.GetRequiredService<IMeterFactory>();
+        using var weak = new MetricCollector<long>(meters, "WebhookSidecar", "webhook_sidecar.weak_auth.verifications");
+
+        using (await Sidecar.Public.SendAsync(GitLab("/hooks/gitlab", "gl-token"), Cancel))
+        using (await Sidecar.Public.SendAsync(GitLab("/hooks/gitlab", "guess"), Cancel))
+        {
+        }
+
+        var measurements = weak.GetMeasurementSnapshot();
+        Assert.All(measurements, static m => Assert.Equal("weak-auth", m.Tags["auth"]));
+        Assert.Single(measurements, static m => (string?)m.Tags["outcome"] == "accepted" && (string?)m.Tags["scheme"] == "gitlab");
+        Assert.Single(measurements, static m => (string?)m.Tags["outcome"] == "bad_credentials");
     }
 }
