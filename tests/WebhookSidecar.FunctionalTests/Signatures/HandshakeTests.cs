@@ -262,3 +262,26 @@ public sealed class HandshakeTests : SidecarTestBase
         Assert.Equal(HttpStatusCode.MethodNotAllowed, status);
     }
 }
+
+/// <summary>Shadow mode lets unverified events through, but never an unverified handshake.</summary>
+[Trait("Area", "Signatures")]
+public sealed class ShadowHandshakeTests : SidecarTestBase
+{
+    protected override void Configure(SidecarTestConfig config)
+        => config.Route("zoom", "/hooks/zoom", ("Verification:Preset", "zoom"), ("Verification:Enforce", "false"), ("Verification:Secrets:0", Secrets.Add("zoom-secret")));
+
+    [Fact]
+    public async Task Zoom_UnsignedValidationOnShadowRoute_401NoHmacOracle()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/hooks/zoom", UriKind.Relative))
+        {
+            Content = new StringContent("""{"payload":{"plainToken":"attacker-chosen"},"event":"endpoint.url_validation"}""", Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await Sidecar.Public.SendAsync(request, Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain("encryptedToken", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        Assert.Empty(Backend.Received);
+    }
+}
