@@ -101,4 +101,11 @@ public sealed class PresetConfigTests
     [Fact]
     public void SendGrid_NotAKey_ErrorWithKey()
         => Assert.Contains(LoadWithSecret("sendgrid", "bm90IGEga2V5").Errors.Errors, static e => e.StartsWith("Sidecar:Routes:r:Verification:Secrets", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("Verification:HeaderName", "X-Secret")]
+    [InlineData("Verification:UrlToken", "path")]
+    [InlineData("Verification:HandshakeSecret", "env:X")]
+    public void PresetSpecificSetting_OnOtherPreset_ErrorWithKey(string key, string value)
+        => Assert.Contains(Load("github", (key, value)).Errors.Errors, e => e.StartsWith($"Sidecar:Routes:r:{key}:", StringComparison.Ordinal));
 }
