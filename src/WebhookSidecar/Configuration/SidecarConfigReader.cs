@@ -265,10 +265,23 @@ public static partial class SidecarConfigReader
             Tolerance = tolerance,
             FutureTolerance = future,
             AllowedSources = ReadNetworks(section, "AllowedSources"),
-            HeaderName = ReadPresetHeaderName(section),
-            UrlToken = ReadUrlToken(section),
-            HandshakeSecret = ReadHandshakeSecret(section, presetName),
+            HeaderName = OnlyFor(section, "HeaderName", presetName, ["okta"], ReadPresetHeaderName(section)),
+            UrlToken = OnlyFor(section, "UrlToken", presetName, ["activecampaign", "mailchimp"], ReadUrlToken(section)),
+            HandshakeSecret = OnlyFor(section, "HandshakeSecret", presetName, ["meta"], ReadHandshakeSecret(section, presetName)),
         };
+    }
+
+    /// <summary>A preset-specific setting on another preset would silently do nothing: refuse it.</summary>
+    private static T? OnlyFor<T>(ConfigSection section, string key, string? presetName, string[] presets, T? value)
+        where T : class
+    {
+        if (value is not null && !presets.Contains(presetName, StringComparer.OrdinalIgnoreCase))
+        {
+            section[key].Error($"applies only to preset {string.Join(" or ", presets.Select(static p => $"'{p}'"))}");
+            return null;
+        }
+
+        return value;
     }
 
     private static IReadOnlyList<string> PresetDefaultMethods(ConfigSection verification)

@@ -117,6 +117,11 @@ internal sealed class RouteTableBuilder(IWebhookRateLimiterFactory limiterFactor
         }
 
         var weak = preset?.WeakAuth ?? false;
+        if (weak && route.Verification.AllowedSources.Count == 0)
+        {
+            errors.Warn($"{prefix}:Verification:Preset", $"'{preset!.Name}' is weak-auth (nothing is signed: anyone who sees one request can forge others); consider Verification:AllowedSources");
+        }
+
         var headerValues = keys.Select(static k => k.Id).Distinct(StringComparer.Ordinal).ToFrozenDictionary(
             id => id,
             id => $"route={route.RouteId}; scheme={verifier!.Scheme}; secret={id}{(weak ? "; auth=weak-auth" : string.Empty)}",

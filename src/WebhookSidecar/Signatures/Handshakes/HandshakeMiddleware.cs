@@ -8,9 +8,9 @@ namespace WebhookSidecar.Signatures.Handshakes;
 
 /// <summary>
 /// Answers the route preset's handshake (see <see cref="IWebhookHandshake"/>) instead of dispatching it.
-/// Signed handshakes, and GETs that carry the route's credentials, pass the route's verifier first (in
-/// shadow mode a failure is recorded and the handshake still answered, as the event would have been let
-/// through). Everything else continues to verification untouched.
+/// Signed handshakes, and GETs that carry the route's credentials, pass the route's verifier first —
+/// always, even in shadow mode: an unverified Zoom validation answered with the secret's HMAC of a chosen
+/// token would make the sidecar a signing oracle. Everything else continues to verification untouched.
 /// </summary>
 internal sealed class HandshakeMiddleware(
     RequestDelegate next,
@@ -47,13 +47,13 @@ internal sealed class HandshakeMiddleware(
             {
                 matched = route.Keys.FirstOrDefault(k => k.Id == result.SecretId);
             }
-            else if (route.Enforce)
-            {
-                reason = result.Reason;
-            }
             else
             {
-                metrics.ShadowFailure(route.Id, result.Reason);
+                reason = result.Reason;
+                if (!route.Enforce)
+                {
+                    metrics.ShadowFailure(route.Id, result.Reason);
+                }
             }
         }
 

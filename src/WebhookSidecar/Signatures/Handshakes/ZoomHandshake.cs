@@ -28,7 +28,8 @@ internal sealed class ZoomHandshake : IWebhookHandshake
 
     public Task<RejectionReason> AnswerAsync(HttpContext context, ReadOnlyMemory<byte> body, HandshakeContext handshake)
     {
-        var key = handshake.MatchedKey ?? handshake.Keys.FirstOrDefault(k => k.IsActive(handshake.Now));
+        // Only the key that verified this very request answers: never an HMAC of an unverified token.
+        var key = handshake.MatchedKey;
         if (key is null || !ReplayKeySource.TryReadJson(body.Span, PlainTokenPath, out var plainToken) || !HandshakeResponses.IsAcceptableChallenge(plainToken))
         {
             return Task.FromResult(RejectionReason.HandshakeRejected);
