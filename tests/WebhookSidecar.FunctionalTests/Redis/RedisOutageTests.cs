@@ -88,6 +88,55 @@ public sealed class RedisOutageTests : RedisSidecarPair
     }
 
     [Fact]
+    public async Task Outage_RedisFrozen_503WithinTheOperationTimeoutThenServiceResumes()
+    {
+        using var before = await A.Public.SendAsync(Delivery("/hooks/closed", """{"n":1}"""), Cancel);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        // The connection stays open and silent: only the sidecar's own timeout (1 s here) ends the wait.
+        await Redis.PauseAsync();
+        try
+        {
+            var started = TimeProvider.System.GetTimestamp();
+            var during = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+            {
+                using var response = await (i % 2 == 0 ? A : B).Public.SendAsync(Delivery("/hooks/closed-replay", $$"""{"frozen":{{i}}}"""), Cancel);
+                return response.StatusCode;
+            }));
+            var elapsed = TimeProvider.System.GetElapsedTime(started);
+
+            Assert.All(during, static s => Assert.Equal(HttpStatusCode.ServiceUnavailable, s));
+            Assert.True(elapsed < Bounded, $"answered after {elapsed}");
+        }
+        finally
+        {
+            await Redis.ResumeAsync();
+        }
+
+        Assert.Single(Backend.Received);
+        Assert.Equal(HttpStatusCode.OK, await SendUntilAcceptedAsync(B, "/hooks/closed-replay", """{"n":2}"""));
+    }
+
+    [Fact]
+    public async Task Startup_RedisDown_StartsUnreadyAnd503ThenServesOnceRedisStarts()
+    {
+        Redis.Kill();
+        await using var late = await SidecarUnderTest.StartAsync(CreateConfig());
+
+        var (status, redis) = await ReadyAsync(late);
+        using var refused = await late.Public.SendAsync(Delivery("/hooks/closed", """{"n":1}"""), Cancel);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("Unhealthy", redis);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+
+        await Redis.StartAsync();
+        await WaitReadyAsync(late);
+        using var accepted = await late.Public.SendAsync(Delivery("/hooks/closed", """{"n":1}"""), Cancel);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task Readiness_RedisDownThenBack_ReportedUnreadyThenReady()
     {
         var (status, redis) = await ReadyAsync(A);

@@ -46,7 +46,8 @@ public abstract class RedisSidecarPair : IAsyncLifetime
 
     protected static HttpRequestMessage Delivery(string path, string body) => SignedRequests.GitHub(path, Secret, body);
 
-    private SidecarTestConfig CreateConfig()
+    /// <summary>The configuration both instances run with.</summary>
+    protected SidecarTestConfig CreateConfig()
     {
         var config = new SidecarTestConfig().Backend(Backend.Url, activityTimeout: "00:00:05")
             .Set("Sidecar:Redis:Endpoints:0", Redis.Endpoint)
