@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Testing;
 using WebhookSidecar.FunctionalTests.Infrastructure;
 
 namespace WebhookSidecar.FunctionalTests.Redis;
@@ -16,7 +17,7 @@ namespace WebhookSidecar.FunctionalTests.Redis;
 public sealed class RedisOutageTests : RedisSidecarPair
 {
     /// <summary>A bound, not a performance target: without fail-fast a request would wait for TCP timeouts.</summary>
-    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(15);
 
     protected override void Configure(SidecarTestConfig config)
     {
@@ -93,7 +94,7 @@ public sealed class RedisOutageTests : RedisSidecarPair
         using var before = await A.Public.SendAsync(Delivery("/hooks/closed", """{"n":1}"""), Cancel);
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
 
-        // The connection stays open and silent: only the sidecar's own timeout (1 s here) ends the wait.
+        // The connection stays open and silent: only the sidecar's own timeout (3 s here) ends the wait.
         await Redis.PauseAsync();
         try
         {
@@ -134,6 +135,19 @@ public sealed class RedisOutageTests : RedisSidecarPair
         await WaitReadyAsync(late);
         using var accepted = await late.Public.SendAsync(Delivery("/hooks/closed", """{"n":1}"""), Cancel);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Startup_Log_NamesTheRedisModeWithoutTheInProcessWarning()
+    {
+        var config = CreateConfig().Set("Logging:LogLevel:WebhookSidecar", "Information");
+        await using var third = await SidecarUnderTest.StartAsync(config, static services => services.AddFakeLogging());
+
+        var messages = third.App.Services.GetFakeLogCollector().GetSnapshot().Select(static r => (r.Id.Id, r.Message)).ToList();
+
+        Assert.Contains(messages, static m => m.Id == 3101 && m.Message.Contains($"shared through {"127.0.0.1"}", StringComparison.Ordinal));
+        Assert.Contains(messages, static m => m.Id == 1010 && m.Message == "Replay store: redis; rate limits: redis");
+        Assert.DoesNotContain(messages, static m => m.Id == 1011);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class RedisRateLimitTests : RedisSidecarPair
         }
 
         var accepted = statuses.Count(static s => s == HttpStatusCode.OK);
-        Assert.InRange(accepted, 5, 5 + Refilled(started));
+        Assert.True(accepted >= 5 && accepted <= 5 + Refilled(started), $"answers: {string.Join(", ", statuses)}");
         Assert.Equal(16 - accepted, statuses.Count(static s => s == HttpStatusCode.TooManyRequests));
         Assert.Equal(accepted, Backend.Received.Count);
     }
