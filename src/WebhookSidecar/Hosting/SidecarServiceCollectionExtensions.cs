@@ -8,8 +8,8 @@ using WebhookSidecar.Configuration;
 using WebhookSidecar.Dispatch;
 using WebhookSidecar.Dispatch.Forward;
 using WebhookSidecar.Observability;
-using WebhookSidecar.Redis;
 using WebhookSidecar.RateLimiting;
+using WebhookSidecar.Redis;
 using WebhookSidecar.Replay;
 using WebhookSidecar.Routing;
 
