@@ -45,6 +45,10 @@ public sealed class RedisRateLimitTests : RedisSidecarPair
         Assert.True(accepted >= 5 && accepted <= 5 + Refilled(started), $"answers: {string.Join(", ", statuses)}");
         Assert.Equal(16 - accepted, statuses.Count(static s => s == HttpStatusCode.TooManyRequests));
         Assert.Equal(accepted, Backend.Received.Count);
+
+        // The key layout documented in docs/redis.md: one bucket, <prefix>rl:<route>:budget, expiring when full again.
+        var ttl = long.Parse((await Redis.CommandAsync($"PTTL {KeyPrefix}rl:budget:budget")).TrimStart(':'), CultureInfo.InvariantCulture);
+        Assert.InRange(ttl, 1, 5 * 100 * 1000 + 1000);
     }
 
     [Fact]
