@@ -10,8 +10,8 @@ using WebhookSidecar.Dispatch.Forward;
 using WebhookSidecar.Dispatch.Queue;
 using WebhookSidecar.Dispatch.Kafka;
 using WebhookSidecar.Observability;
-using WebhookSidecar.Redis;
 using WebhookSidecar.RateLimiting;
+using WebhookSidecar.Redis;
 using WebhookSidecar.Replay;
 using WebhookSidecar.Routing;
 

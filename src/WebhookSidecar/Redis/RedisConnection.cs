@@ -20,6 +20,7 @@ internal sealed partial class RedisConnection : IDisposable
     private readonly ILogger<RedisConnection> _logger;
     private readonly TimeSpan _timeout;
     private long _lastFailureLog = long.MinValue;
+    private int _down;
 
     public RedisConnection(RedisConfig config, TimeProvider time, ILogger<RedisConnection> logger, Func<string, string?>? environment = null)
     {
@@ -28,19 +29,21 @@ internal sealed partial class RedisConnection : IDisposable
         _timeout = config.OperationTimeout;
         KeyPrefix = config.KeyPrefix;
         var options = CreateOptions(config, environment);
+        options.SetDefaultPorts();
         Endpoints = string.Join(",", options.EndPoints.Select(static e => Format(e)));
         _multiplexer = ConnectionMultiplexer.Connect(options);
         _database = _multiplexer.GetDatabase(config.Database);
+        // Logged on the transitions only: every failed reconnect attempt raises ConnectionFailed again.
         _multiplexer.ConnectionFailed += (_, e) =>
         {
-            if (e.ConnectionType == ConnectionType.Interactive && _logger.IsEnabled(LogLevel.Warning))
+            if (e.ConnectionType == ConnectionType.Interactive && Interlocked.Exchange(ref _down, 1) == 0 && _logger.IsEnabled(LogLevel.Warning))
             {
                 LogConnectionLost(_logger, Format(e.EndPoint), e.FailureType.ToString());
             }
         };
         _multiplexer.ConnectionRestored += (_, e) =>
         {
-            if (e.ConnectionType == ConnectionType.Interactive && _logger.IsEnabled(LogLevel.Information))
+            if (e.ConnectionType == ConnectionType.Interactive && Interlocked.Exchange(ref _down, 0) == 1 && _logger.IsEnabled(LogLevel.Information))
             {
                 var endpoint = Format(e.EndPoint);
                 LogConnectionRestored(_logger, endpoint);

@@ -12,7 +12,6 @@ namespace WebhookSidecar.Routing;
 internal sealed class RouteLimits
 {
     private readonly IWebhookRateLimiterFactory _factory;
-
     private readonly StoreOutagePolicy _onStoreOutage;
 
     public RouteLimits(string routeId, RateLimitConfig config, IWebhookRateLimiterFactory factory, StoreOutagePolicy onStoreOutage = StoreOutagePolicy.FailClosed)

@@ -67,6 +67,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         if (_process is { HasExited: false } process)
         {
+            // SIGKILL also ends a paused (SIGSTOPped) process.
             process.Kill();
             process.WaitForExit(10_000);
         }
@@ -74,6 +75,15 @@ public sealed class RedisServer : IAsyncDisposable
         _process?.Dispose();
         _process = null;
     }
+
+    /// <summary>
+    /// Freezes the server (SIGSTOP, by PID): connections stay open but nothing is answered — the outage
+    /// that only timeouts can detect. <see cref="ResumeAsync"/> thaws it.
+    /// </summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Thaws a paused server (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
 
     /// <summary>Sends one command (inline protocol) and returns the first line of the answer.</summary>
     public async Task<string> CommandAsync(string command)
@@ -101,6 +111,13 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = (_process ?? throw new InvalidOperationException("redis-server is not running")).Id;
+        using var kill = Process.Start("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     private async Task<bool> PingAsync()

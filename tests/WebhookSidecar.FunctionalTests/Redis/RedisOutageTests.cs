@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Testing;
 using WebhookSidecar.FunctionalTests.Infrastructure;
 
 namespace WebhookSidecar.FunctionalTests.Redis;
@@ -16,7 +17,7 @@ namespace WebhookSidecar.FunctionalTests.Redis;
 public sealed class RedisOutageTests : RedisSidecarPair
 {
     /// <summary>A bound, not a performance target: without fail-fast a request would wait for TCP timeouts.</summary>
-    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(15);
 
     protected override void Configure(SidecarTestConfig config)
     {
@@ -85,6 +86,68 @@ public sealed class RedisOutageTests : RedisSidecarPair
         using var duplicate = await A.Public.SendAsync(Delivery("/hooks/open", """{"n":2}"""), Cancel);
         Assert.Equal("""{"status":"duplicate"}""", await duplicate.Content.ReadAsStringAsync(Cancel));
         Assert.Equal(counted, outages.GetMeasurementSnapshot().Count);
+    }
+
+    [Fact]
+    public async Task Outage_RedisFrozen_503WithinTheOperationTimeoutThenServiceResumes()
+    {
+        using var before = await A.Public.SendAsync(Delivery("/hooks/closed", """{"n":1}"""), Cancel);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        // The connection stays open and silent: only the sidecar's own timeout (3 s here) ends the wait.
+        await Redis.PauseAsync();
+        try
+        {
+            var started = TimeProvider.System.GetTimestamp();
+            var during = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+            {
+                using var response = await (i % 2 == 0 ? A : B).Public.SendAsync(Delivery("/hooks/closed-replay", $$"""{"frozen":{{i}}}"""), Cancel);
+                return response.StatusCode;
+            }));
+            var elapsed = TimeProvider.System.GetElapsedTime(started);
+
+            Assert.All(during, static s => Assert.Equal(HttpStatusCode.ServiceUnavailable, s));
+            Assert.True(elapsed < Bounded, $"answered after {elapsed}");
+        }
+        finally
+        {
+            await Redis.ResumeAsync();
+        }
+
+        Assert.Single(Backend.Received);
+        Assert.Equal(HttpStatusCode.OK, await SendUntilAcceptedAsync(B, "/hooks/closed-replay", """{"n":2}"""));
+    }
+
+    [Fact]
+    public async Task Startup_RedisDown_StartsUnreadyAnd503ThenServesOnceRedisStarts()
+    {
+        Redis.Kill();
+        await using var late = await SidecarUnderTest.StartAsync(CreateConfig());
+
+        var (status, redis) = await ReadyAsync(late);
+        using var refused = await late.Public.SendAsync(Delivery("/hooks/closed", """{"n":1}"""), Cancel);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("Unhealthy", redis);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+
+        await Redis.StartAsync();
+        await WaitReadyAsync(late);
+        using var accepted = await late.Public.SendAsync(Delivery("/hooks/closed", """{"n":1}"""), Cancel);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Startup_Log_NamesTheRedisModeWithoutTheInProcessWarning()
+    {
+        var config = CreateConfig().Set("Logging:LogLevel:WebhookSidecar", "Information");
+        await using var third = await SidecarUnderTest.StartAsync(config, static services => services.AddFakeLogging());
+
+        var messages = third.App.Services.GetFakeLogCollector().GetSnapshot().Select(static r => (r.Id.Id, r.Message)).ToList();
+
+        Assert.Contains(messages, static m => m.Id == 3101 && m.Message.Contains($"shared through {"127.0.0.1"}", StringComparison.Ordinal));
+        Assert.Contains(messages, static m => m.Id == 1010 && m.Message == "Replay store: redis; rate limits: redis");
+        Assert.DoesNotContain(messages, static m => m.Id == 1011);
     }
 
     [Fact]
