@@ -35,6 +35,18 @@ public sealed class KafkaStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task UnknownLibrdkafkaProperty_StartFailsNamingSettings()
+    {
+        var config = Route()
+            .Set("Sidecar:Kafka:BootstrapServers", "127.0.0.1:9")
+            .Set("Sidecar:Kafka:Settings:no.such.property", "1");
+
+        var error = await Assert.ThrowsAsync<SidecarConfigException>(() => SidecarUnderTest.StartAsync(config));
+
+        Assert.Contains(error.Errors, e => e.StartsWith("Sidecar:Kafka:Settings: librdkafka refused", StringComparison.Ordinal) && e.Contains("no.such.property", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void NativeLibrary_SomeBuildOfThePackageLoadsHere()
     {
         KafkaNativeLibrary.EnsureLoaded();
