@@ -30,7 +30,7 @@ internal static class CheckConfigCommand
                 foreach (var route in table.Routes.Values.OrderBy(static r => r.Id, StringComparer.Ordinal))
                 {
                     var dispatch = route.Config.Dispatch;
-                    await output.WriteLineAsync($"  {route.Id}: {string.Join(',', route.Config.Methods)} {route.Config.Path} -> {dispatch.Target.ToString().ToLowerInvariant()} {dispatch.Cluster} (verification: {route.Scheme}{(route.Enforce ? string.Empty : ", shadow mode")})");
+                    await output.WriteLineAsync($"  {route.Id}: {string.Join(',', route.Config.Methods)} {route.Config.Path} -> {dispatch.Target.ToString().ToLowerInvariant()} {dispatch.Cluster ?? dispatch.Topic} (verification: {route.Scheme}{(route.Enforce ? string.Empty : ", shadow mode")})");
                 }
             }
 

@@ -28,7 +28,8 @@ public sealed class AnsweringTargetTests : IAsyncLifetime
             .Set("Sidecar:Routes:events:Path", "/hooks/events")
             .Set("Sidecar:Routes:events:Verification:Preset", "standard-webhooks")
             .Set("Sidecar:Routes:events:Verification:Secrets:0", _secrets.Add(Secret))
-            .Set("Sidecar:Routes:events:Dispatch:Target", "kafka");
+            .Set("Sidecar:Routes:events:Dispatch:Target", "kafka")
+            .Set("Sidecar:Routes:events:Dispatch:Topic", "events");
         _sidecar = await SidecarUnderTest.StartAsync(config, services => services.AddSingleton<IDispatchTarget>(_target));
     }
 

@@ -6,7 +6,8 @@ namespace WebhookSidecar.Dispatch.Kafka;
 /// Loads librdkafka from the <c>librdkafka.redist</c> package once per process. On glibc Linux the
 /// package's default <c>librdkafka.so</c> links Cyrus SASL (<c>libsasl2.so.3</c>), absent from Debian
 /// (and so from the .NET runtime images); the <c>centos8-librdkafka.so</c> beside it has no such
-/// dependency, so it is loaded when the default cannot be. Either build has the producer, TLS and
+/// dependency, so it is loaded when the default cannot be (Confluent.Kafka tries it by name; this also
+/// looks for it by path, beside the assembly or under <c>runtimes/</c>). Either build has the producer, TLS and
 /// SASL PLAIN/SCRAM/OAUTHBEARER the sidecar needs; only GSSAPI (Kerberos) needs the default one.
 /// </summary>
 internal static class KafkaNativeLibrary
@@ -37,8 +38,9 @@ internal static class KafkaNativeLibrary
             List<string> failures = [];
             try
             {
+                // Confluent.Kafka itself tries the default build, then centos8-librdkafka.so by name.
                 Library.Load();
-                _loaded = $"librdkafka {Library.VersionString} (default build)";
+                _loaded = $"librdkafka {Library.VersionString} ({MappedFile() ?? "package default"})";
                 return;
             }
             catch (Exception e) when (e is DllNotFoundException or InvalidOperationException or EntryPointNotFoundException)
@@ -61,6 +63,25 @@ internal static class KafkaNativeLibrary
             }
 
             throw new DllNotFoundException($"librdkafka could not be loaded: {string.Join("; ", failures)}");
+        }
+    }
+
+    /// <summary>The librdkafka file the process mapped (Linux), for the start-up log.</summary>
+    private static string? MappedFile()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux()
+                ? File.ReadLines("/proc/self/maps")
+                    .Select(static line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1])
+                    .Where(static path => path.Contains("librdkafka", StringComparison.Ordinal))
+                    .Select(Path.GetFileName)
+                    .FirstOrDefault()
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 

@@ -27,10 +27,18 @@ internal sealed class KafkaPublisher : IHostedService, IDisposable
         Config = routes.Current.Config.Kafka ?? throw new InvalidOperationException("Sidecar:Kafka is not configured");
         KafkaNativeLibrary.EnsureLoaded();
         var settings = KafkaProducerSettings.Build(Config);
-        Producer = new ProducerBuilder<byte[], byte[]>(settings)
-            .SetErrorHandler(OnError)
-            .SetLogHandler((_, message) => KafkaLog.Native(_logger, message.Facility, message.Message))
-            .Build();
+        try
+        {
+            Producer = new ProducerBuilder<byte[], byte[]>(settings)
+                .SetErrorHandler(OnError)
+                .SetLogHandler((_, message) => KafkaLog.Native(_logger, message.Facility, message.Message))
+                .Build();
+        }
+        catch (Exception e) when (e is ArgumentException or KafkaException or InvalidOperationException)
+        {
+            // librdkafka validates property names and values only here: an unknown or malformed pass-through setting.
+            throw new SidecarConfigException([$"{SidecarConfig.SectionName}:{KafkaConfig.SectionName}:Settings: librdkafka refused the producer configuration: {e.Message}"]);
+        }
         KafkaLog.Started(_logger, KafkaNativeLibrary.Loaded, Config.BootstrapServers, settings.MessageTimeoutMs ?? 0);
     }
 

@@ -1,0 +1,72 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using WebhookSidecar.Configuration;
+using WebhookSidecar.Dispatch;
+using WebhookSidecar.Dispatch.Kafka;
+using WebhookSidecar.Signatures;
+
+namespace WebhookSidecar.Tests.Dispatch;
+
+[Trait("Area", "Kafka")]
+public sealed class KafkaRecordBuilderTests
+{
+    private static readonly DispatchConfig Dispatch = new() { Target = DispatchTarget.Kafka, Topic = "t" };
+
+    [Fact]
+    public void Build_CredentialsTransportAndConfiguredHeadersNotCopied_MultipleValuesKept()
+    {
+        var builder = new KafkaRecordBuilder(new KafkaConfig { BootstrapServers = "k:9092", ExcludeHeaders = ["X-Shared-Token"] });
+        var headers = new HeaderDictionary
+        {
+            ["Cookie"] = "a=b",
+            ["Authorization"] = "Basic dXNlcjpwYXNz",
+            ["Proxy-Authorization"] = "Basic x",
+            ["X-Forwarded-For"] = "203.0.113.9",
+            ["Connection"] = "keep-alive",
+            ["Host"] = "hooks.example.com",
+            ["Content-Length"] = "2",
+            ["x-shared-token"] = "tok_secret",
+            ["X-Webhook-Verified"] = "route=r; scheme=none; secret=-",
+            ["X-GitHub-Event"] = "push",
+            ["X-Multi"] = new Microsoft.Extensions.Primitives.StringValues(["one", "two"]),
+        };
+
+        var record = builder.Build(Delivery(headers, "{}"u8.ToArray()), Dispatch, "X-Webhook-Verified");
+
+        var copied = record.Headers.Where(h => h.Key.StartsWith("http_", StringComparison.Ordinal))
+            .Select(h => (h.Key, Encoding.UTF8.GetString(h.GetValueBytes()))).ToList();
+        Assert.Equal([("http_x-github-event", "push"), ("http_x-multi", "one"), ("http_x-multi", "two")], copied);
+        Assert.DoesNotContain(record.Headers, h => h.Key == "content-type");
+        Assert.DoesNotContain(record.Headers, h => h.Key == "ce_webhooksecret");
+        Assert.Equal("false", Encoding.UTF8.GetString(record.Headers.GetLastBytes("ce_webhookverified")));
+    }
+
+    [Theory]
+    [InlineData(null, """{"data":{"customer":"cus_1"}}""", "r:id:evt")]
+    [InlineData("json:data.customer", """{"data":{"customer":"cus_1"}}""", "cus_1")]
+    [InlineData("json:data.customer", """{"data":{"customer":7}}""", "7")]
+    [InlineData("json:data.customer", """not json""", "r:id:evt")]
+    [InlineData("header:X-Shop", """{}""", "shop-1.example")]
+    [InlineData("header:X-Absent", """{}""", "r:id:evt")]
+    public void RecordKey_ConfiguredFieldElseReplayKey(string? spec, string body, string expected)
+    {
+        var delivery = Delivery(new HeaderDictionary { ["X-Shop"] = "shop-1.example" }, Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(expected, KafkaRecordBuilder.RecordKey(delivery, spec));
+    }
+
+    private static WebhookDelivery Delivery(IHeaderDictionary headers, byte[] body) => new()
+    {
+        RouteId = "r",
+        EventId = "evt",
+        ReplayKey = "r:id:evt",
+        Body = body,
+        Headers = headers,
+        Method = "POST",
+        PathAndQuery = "/hooks",
+        ClientIp = null,
+        ReceivedAt = new DateTimeOffset(2026, 12, 2, 3, 4, 5, TimeSpan.Zero),
+        Verification = new VerificationResult { Reason = WebhookSidecar.Pipeline.RejectionReason.BadSignature },
+        Scheme = "github",
+    };
+}
