@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using WebhookSidecar.FunctionalTests.Infrastructure;
 using WebhookSidecar.Routing;
 
@@ -58,6 +61,11 @@ public sealed class MountedFileReloadTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, await SendAsync("/hooks/github", "good-secret"));
         Assert.Equal(1, Generation);
+        using (var rejected = new MetricCollector<long>(_sidecar.App.Services.GetRequiredService<IMeterFactory>(), "WebhookSidecar", "webhook_sidecar.config.rejected_reloads"))
+        {
+            rejected.RecordObservableInstruments();
+            Assert.Equal(1, rejected.LastMeasurement?.Value);
+        }
 
         // Fixed afterwards: picked up at the next change.
         secrets.Publish(("github", "fixed-secret"));
