@@ -52,7 +52,7 @@ pasting into an existing pod (or included by a parent chart: {{ include "webhook
     {{- end }}
     # Drain within the pod's grace period, after the preStop delay.
     - name: Sidecar__Hosting__ShutdownGracePeriod
-      value: "{{ sub .Values.terminationGracePeriodSeconds (add .Values.preStopDelaySeconds 5) }}s"
+      value: "{{ max 1 (sub .Values.terminationGracePeriodSeconds (add .Values.preStopDelaySeconds 5)) }}s"
     {{- if .Values.redis.configuration }}
     - name: Sidecar__Redis__Configuration
       value: {{ .Values.redis.configuration | quote }}
