@@ -18,6 +18,11 @@ internal static class AdminEndpoints
 
     public static void Configure(IApplicationBuilder admin)
     {
+        admin.Use(static (context, next) =>
+        {
+            Observability.SidecarTracing.SuppressCurrent();
+            return next(context);
+        });
         admin.UseHealthChecks("/healthz", new HealthCheckOptions
         {
             Predicate = static _ => false,

@@ -37,6 +37,7 @@ internal static class SidecarOperationsExtensions
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = hosting.ShutdownGracePeriod);
         builder.Services.AddSingleton(new LifecycleLog.Settings(hosting.ShutdownGracePeriod));
         builder.Services.AddHostedService<LifecycleLog>();
+        builder.Services.AddHostedService<ConfigMetrics>();
         builder.Services.AddSingleton(sp => new FileChangePoller(
             builder.Configuration,
             configFile,

@@ -74,7 +74,10 @@ internal sealed class SidecarMetrics
     public void Stage(string route, string stage, TimeSpan elapsed)
     {
         StageDuration(route, stage, elapsed);
-        SidecarTracing.StageCompleted(stage, route, elapsed, _time.GetUtcNow());
+        if (SidecarTracing.Source.HasListeners())
+        {
+            SidecarTracing.StageCompleted(stage, route, elapsed, _time.GetUtcNow());
+        }
     }
 
     /// <summary>Records a stage's duration only: for a stage traced by its own span while it ran (<see cref="SidecarTracing.StartStage"/>).</summary>

@@ -48,6 +48,19 @@ internal static class SidecarTracing
         }
     }
 
+    /// <summary>
+    /// Leaves the current (ASP.NET Core server) span unrecorded, so exporters skip it: for admin requests,
+    /// whose probes and scrapes every few seconds would otherwise bury the webhook traces.
+    /// </summary>
+    public static void SuppressCurrent()
+    {
+        if (Activity.Current is { Recorded: true } activity)
+        {
+            activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+            activity.IsAllDataRequested = false;
+        }
+    }
+
     /// <summary>Starts a stage's span, current until disposed: for a stage that calls out (forwarding), so the callee is its child.</summary>
     public static Activity? StartStage(string stage, string route)
     {

@@ -21,6 +21,7 @@ internal sealed partial class RouteTableProvider : IDisposable
     private readonly Lock _reloadLock = new();
     private RouteTable _current;
     private CancellationTokenSource _changed = new();
+    private long _rejectedReloads;
 
     public RouteTableProvider(IConfiguration configuration, SidecarConfigLoader loader, ProxyConfigSnapshot proxy, ILogger<RouteTableProvider> logger)
     {
@@ -37,6 +38,9 @@ internal sealed partial class RouteTableProvider : IDisposable
     /// <summary>The table requests are served with now.</summary>
     public RouteTable Current => Volatile.Read(ref _current);
 
+    /// <summary>Configuration changes rejected since start (each left the last good table serving).</summary>
+    public long RejectedReloads => Interlocked.Read(ref _rejectedReloads);
+
     /// <summary>Signals when <see cref="Current"/> is replaced.</summary>
     public IChangeToken ChangeToken => new CancellationChangeToken(Volatile.Read(ref _changed).Token);
 
@@ -48,6 +52,7 @@ internal sealed partial class RouteTableProvider : IDisposable
             var next = _loader.TryLoad(_configuration, _current.Generation + 1, out var errors);
             if (next is null)
             {
+                Interlocked.Increment(ref _rejectedReloads);
                 LogReloadRejected(_logger, errors.Errors.Count, string.Join("; ", errors.Errors), _current.Generation);
                 return false;
             }

@@ -16,6 +16,7 @@ public sealed class ListenerTests : SidecarTestBase
     [InlineData("/hooks/github/extra")]
     [InlineData("/healthz")]
     [InlineData("/readyz")]
+    [InlineData("/metrics")]
     public async Task Public_UnknownPathOrAdminPath_404AndNothingForwarded(string path)
     {
         using var response = await Sidecar.Public.PostAsync(new Uri(path, UriKind.Relative), new StringContent("{}"), Cancel);

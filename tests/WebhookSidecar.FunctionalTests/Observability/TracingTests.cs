@@ -20,7 +20,7 @@ public sealed class TracingTests : SidecarTestBase, IDisposable
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = static source => source.Name is "WebhookSidecar" or "System.Net.Http",
+            ShouldListenTo = static source => source.Name is "WebhookSidecar" or "System.Net.Http" or "Microsoft.AspNetCore",
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = _stopped.Enqueue,
         };
@@ -45,8 +45,12 @@ public sealed class TracingTests : SidecarTestBase, IDisposable
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var spans = await SpansAsync(traceId, expected: 6);
+        // The sidecar's server span, its own five, the HTTP client's, and the (in-process) backend's server span.
+        var spans = await SpansAsync(traceId, expected: 8);
+        var server = Assert.Single(spans, s => s.Source.Name == "Microsoft.AspNetCore" && s.ParentSpanId == callerSpan);
+        Assert.True(server.Recorded);
         var root = Assert.Single(spans, static s => s.OperationName == "webhook traced");
+        Assert.Equal(server.SpanId, root.ParentSpanId);
         Assert.Equal("accepted", root.GetTagItem("webhook.outcome"));
         Assert.Equal("d-1", root.GetTagItem("webhook.delivery_id"));
         foreach (var stage in new[] { "buffer", "verify", "replay", "dispatch" })
@@ -80,9 +84,25 @@ public sealed class TracingTests : SidecarTestBase, IDisposable
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
 
-        var spans = await SpansAsync(traceId, expected: 3);
+        var spans = await SpansAsync(traceId, expected: 4);
         Assert.Equal("bad_signature", Assert.Single(spans, static s => s.OperationName == "webhook traced").GetTagItem("webhook.outcome"));
         Assert.DoesNotContain(spans, static s => s.OperationName is "replay" or "dispatch");
+    }
+
+    [Fact]
+    public async Task AdminRequest_ServerSpan_NotRecorded()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        using (var response = await Sidecar.Admin.SendAsync(request, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Probes and scrapes every few seconds would bury the webhook traces: exporters skip unrecorded spans.
+        Assert.False(Assert.Single(await SpansAsync(traceId, expected: 1)).Recorded);
     }
 
     private async Task<List<Activity>> SpansAsync(ActivityTraceId traceId, int expected)

@@ -24,3 +24,96 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- $listeners := dict "Kestrel" (dict "Endpoints" (dict "Public" (dict "Url" (printf "http://0.0.0.0:%v" .Values.ports.public)) "Admin" (dict "Url" (printf "http://0.0.0.0:%v" .Values.ports.admin)))) -}}
 {{- mustMergeOverwrite (deepCopy .Values.config) $listeners | toPrettyJson -}}
 {{- end -}}
+
+{{/*
+The sidecar's container. Used by the gateway Deployment, and printed by NOTES.txt in sidecar mode for
+pasting into an existing pod (or included by a parent chart: {{ include "webhook-sidecar.container" . }}).
+*/}}
+{{- define "webhook-sidecar.container" -}}
+- name: webhook-sidecar
+  image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
+  imagePullPolicy: {{ .Values.image.pullPolicy }}
+  args: ["run"]
+  ports:
+    - name: public
+      containerPort: {{ .Values.ports.public }}
+    - name: admin
+      containerPort: {{ .Values.ports.admin }}
+  env:
+    - name: WEBHOOKSIDECAR_CONFIG
+      value: /app/config/webhooksidecar.json
+    - name: Sidecar__Observability__LogFormat
+      value: {{ .Values.observability.logFormat | quote }}
+    {{- if .Values.observability.otlpEndpoint }}
+    - name: Sidecar__Observability__Otlp__Endpoint
+      value: {{ .Values.observability.otlpEndpoint | quote }}
+    - name: Sidecar__Observability__Otlp__Protocol
+      value: {{ .Values.observability.otlpProtocol | quote }}
+    {{- end }}
+    # Drain within the pod's grace period, after the preStop delay.
+    - name: Sidecar__Hosting__ShutdownGracePeriod
+      value: "{{ max 1 (sub .Values.terminationGracePeriodSeconds (add .Values.preStopDelaySeconds 5)) }}s"
+    {{- if .Values.redis.configuration }}
+    - name: Sidecar__Redis__Configuration
+      value: {{ .Values.redis.configuration | quote }}
+    {{- end }}
+    {{- if .Values.kafka.bootstrapServers }}
+    - name: Sidecar__Kafka__BootstrapServers
+      value: {{ .Values.kafka.bootstrapServers | quote }}
+    {{- end }}
+    {{- with .Values.env }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  {{- if gt (int .Values.preStopDelaySeconds) 0 }}
+  lifecycle:
+    # Keep serving while Kubernetes removes the pod from the Service endpoints, then SIGTERM drains.
+    preStop:
+      exec:
+        command: ["sleep", "{{ .Values.preStopDelaySeconds }}"]
+  {{- end }}
+  livenessProbe:
+    httpGet:
+      path: /healthz
+      port: admin
+    initialDelaySeconds: {{ .Values.probes.liveness.initialDelaySeconds }}
+    periodSeconds: {{ .Values.probes.liveness.periodSeconds }}
+    failureThreshold: {{ .Values.probes.liveness.failureThreshold }}
+  readinessProbe:
+    httpGet:
+      path: /readyz
+      port: admin
+    initialDelaySeconds: {{ .Values.probes.readiness.initialDelaySeconds }}
+    periodSeconds: {{ .Values.probes.readiness.periodSeconds }}
+    failureThreshold: {{ .Values.probes.readiness.failureThreshold }}
+  resources:
+    {{- toYaml .Values.resources | nindent 4 }}
+  securityContext:
+    {{- toYaml .Values.securityContext | nindent 4 }}
+  volumeMounts:
+    - name: webhook-sidecar-config
+      mountPath: /app/config
+      readOnly: true
+    - name: webhook-sidecar-tmp
+      mountPath: /tmp
+    {{- range .Values.secretMounts }}
+    - name: webhook-sidecar-secret-{{ .name }}
+      mountPath: /run/secrets/{{ .name }}
+      readOnly: true
+    {{- end }}
+{{- end -}}
+
+{{/* The volumes the container mounts. Prefixed names, so they do not clash with the app's own in sidecar mode. */}}
+{{- define "webhook-sidecar.volumes" -}}
+- name: webhook-sidecar-config
+  configMap:
+    name: {{ include "webhook-sidecar.fullname" . }}
+# The root filesystem is read-only; .NET needs a writable /tmp.
+- name: webhook-sidecar-tmp
+  emptyDir:
+    sizeLimit: 64Mi
+{{- range .Values.secretMounts }}
+- name: webhook-sidecar-secret-{{ .name }}
+  secret:
+    secretName: {{ .secretName }}
+{{- end }}
+{{- end -}}
