@@ -84,6 +84,7 @@ public sealed class QueueFallbackTests : QueueTestBase
             .Set("Sidecar:Routes:events:Verification:Preset", "standard-webhooks")
             .Set("Sidecar:Routes:events:Verification:Secrets:0", Secrets.Add(Secret))
             .Set("Sidecar:Routes:events:Dispatch:Target", "kafka")
+            .Set("Sidecar:Routes:events:Dispatch:Topic", "webhooks.events")
             .Set("Sidecar:Routes:events:Dispatch:Fallback", "queue");
         return StartSidecarAsync(config, services => services.AddSingleton<IDispatchTarget>(_target));
     }
