@@ -57,7 +57,10 @@ public sealed class MountedFileReloadTests : IAsyncLifetime
         _sidecar = await SidecarUnderTest.StartAsync(Config(secrets.PathOf("github")));
 
         secrets.Publish(("github", string.Empty));
-        await Task.Delay(TimeSpan.FromSeconds(1), Cancel);
+
+        // Wait for the poller to see the change rather than for a fixed time: a loaded machine may be slow.
+        var provider = (RouteTableProvider)_sidecar.App.Services.GetService(typeof(RouteTableProvider))!;
+        await Eventually.TrueAsync(() => provider.RejectedReloads >= 1, "the secret rotated to empty is seen and rejected", TimeSpan.FromSeconds(20));
 
         Assert.Equal(HttpStatusCode.OK, await SendAsync("/hooks/github", "good-secret"));
         Assert.Equal(1, Generation);

@@ -112,7 +112,7 @@ public sealed class QueueConfigTests
     public void Read_FallbackQueueOnKafka_Accepted()
     {
         var errors = new ConfigErrors();
-        var config = Read(errors, All, ("Sidecar:Routes:r:Dispatch:Target", "kafka"), ("Sidecar:Routes:r:Dispatch:Fallback", "queue"));
+        var config = Read(errors, All, ("Sidecar:Routes:r:Dispatch:Target", "kafka"), ("Sidecar:Routes:r:Dispatch:Topic", "webhooks.r"), ("Sidecar:Routes:r:Dispatch:Fallback", "queue"));
 
         Assert.Empty(errors.Errors);
         Assert.Equal(DispatchFallback.Queue, config.Routes[0].Dispatch.Fallback);
@@ -133,7 +133,7 @@ public sealed class QueueConfigTests
     public void Read_FallbackQueueWithoutQueueTarget_Error()
     {
         var errors = new ConfigErrors();
-        Read(errors, new HashSet<DispatchTarget> { DispatchTarget.Forward, DispatchTarget.Kafka }, ("Sidecar:Routes:r:Dispatch:Target", "kafka"), ("Sidecar:Routes:r:Dispatch:Fallback", "queue"));
+        Read(errors, new HashSet<DispatchTarget> { DispatchTarget.Forward, DispatchTarget.Kafka }, ("Sidecar:Routes:r:Dispatch:Target", "kafka"), ("Sidecar:Routes:r:Dispatch:Topic", "webhooks.r"), ("Sidecar:Routes:r:Dispatch:Fallback", "queue"));
 
         Assert.Contains("Sidecar:Routes:r:Dispatch:Fallback: the embedded queue is not available in this process", errors.Errors);
     }
