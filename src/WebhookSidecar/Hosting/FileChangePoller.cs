@@ -56,10 +56,17 @@ internal sealed partial class FileChangePoller(
         return configChanged || secretChanged;
     }
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The first pass records what the loaded configuration was built from. It runs here, during
+        // host start, not in ExecuteAsync: since .NET 10 that runs wholly on a background thread, and a
+        // file changed before its first pass would become the baseline and never be noticed.
+        Poll();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The first pass records what the loaded configuration was built from.
-        Poll();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
