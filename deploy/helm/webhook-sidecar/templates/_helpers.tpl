@@ -53,9 +53,18 @@ pasting into an existing pod (or included by a parent chart: {{ include "webhook
     # Drain within the pod's grace period, after the preStop delay.
     - name: Sidecar__Hosting__ShutdownGracePeriod
       value: "{{ max 1 (sub .Values.terminationGracePeriodSeconds (add .Values.preStopDelaySeconds 5)) }}s"
-    {{- if .Values.redis.configuration }}
-    - name: Sidecar__Redis__Configuration
-      value: {{ .Values.redis.configuration | quote }}
+    {{- if .Values.redis.endpoint }}
+    - name: Sidecar__Redis__Endpoints__0
+      value: {{ .Values.redis.endpoint | quote }}
+    {{- with .Values.redis.passwordSecret }}
+    - name: WEBHOOK_SIDECAR_REDIS_PASSWORD
+      valueFrom:
+        secretKeyRef:
+          name: {{ .name }}
+          key: {{ .key }}
+    - name: Sidecar__Redis__Password
+      value: env:WEBHOOK_SIDECAR_REDIS_PASSWORD
+    {{- end }}
     {{- end }}
     {{- if .Values.kafka.bootstrapServers }}
     - name: Sidecar__Kafka__BootstrapServers
@@ -95,6 +104,10 @@ pasting into an existing pod (or included by a parent chart: {{ include "webhook
       readOnly: true
     - name: webhook-sidecar-tmp
       mountPath: /tmp
+    {{- if .Values.queue.volume }}
+    - name: webhook-sidecar-queue
+      mountPath: /app/data
+    {{- end }}
     {{- range .Values.secretMounts }}
     - name: webhook-sidecar-secret-{{ .name }}
       mountPath: /run/secrets/{{ .name }}
@@ -111,6 +124,11 @@ pasting into an existing pod (or included by a parent chart: {{ include "webhook
 - name: webhook-sidecar-tmp
   emptyDir:
     sizeLimit: 64Mi
+{{- with .Values.queue.volume }}
+# The embedded queue's database (Sidecar:Queue:Path defaults to data/webhooksidecar-queue.db under /app).
+- name: webhook-sidecar-queue
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- range .Values.secretMounts }}
 - name: webhook-sidecar-secret-{{ .name }}
   secret:
