@@ -13,7 +13,8 @@ internal sealed record BenchOptions
 
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
 
-    public int Connections { get; init; } = 32;
+    /// <summary>Keep-alive connections of the closed-loop runs (the constant-rate runs use four times as many, so a slow mode cannot hold the offered rate back).</summary>
+    public int Connections { get; init; } = 64;
 
     public int IdleConnections { get; init; } = 1000;
 

@@ -45,7 +45,7 @@ try
     var redisSection = new Dictionary<string, object> { ["Redis"] = new { Endpoints = new[] { $"127.0.0.1:{redis.Port}" } } };
     await using var sidecar = await servers.SidecarAsync(backend, redisSection);
     Compare(await scenarios.MeasureModeAsync("verified-forward-redis", sidecar.EndPoint, half));
-    redis = await outages.RedisKilledAsync(sidecar, redis, half / 2);
+    redis = await outages.RedisKilledAsync(sidecar, redis, Math.Min(half / 2, 1000));
 }
 finally
 {
@@ -61,7 +61,7 @@ using (var cluster = new MockKafkaCluster(brokers: 3))
     var route = new Dictionary<string, object> { ["Dispatch"] = new { Target = "kafka", Topic = topic } };
     await using var sidecar = await servers.SidecarAsync(backend, kafka, route);
     Compare(await scenarios.MeasureModeAsync("verified-kafka", sidecar.EndPoint, half));
-    await outages.KafkaDownAsync(sidecar, cluster, topic, half / 2, budget);
+    await outages.KafkaDownAsync(sidecar, cluster, topic, Math.Min(half / 2, 150), budget);
 }
 
 var yarpPerConnection = await scenarios.IdleMemoryAsync("plain-yarp", () => servers.PlainYarpAsync(backend), signed: true);

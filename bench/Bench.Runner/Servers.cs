@@ -51,7 +51,13 @@ internal sealed class Servers(BenchOptions options)
             route[key] = value;
         }
 
-        var sidecar = new Dictionary<string, object> { ["Routes"] = new Dictionary<string, object> { ["bench"] = route } };
+        // The default in-process replay store holds 200,000 keys (24 h each): a benchmark at ten thousand
+        // deliveries a second fills it in seconds and is then answered 503 by design. Room for the whole run.
+        var sidecar = new Dictionary<string, object>
+        {
+            ["Routes"] = new Dictionary<string, object> { ["bench"] = route },
+            ["ReplayStore"] = new { MaxEntries = 3_000_000 },
+        };
         foreach (var (key, value) in extraSidecar ?? new Dictionary<string, object>())
         {
             sidecar[key] = value;
