@@ -27,6 +27,7 @@ public static partial class SidecarHost
         });
 
         ConfigureSources(builder.Configuration, options);
+        QuietPerRequestHostingLog(builder);
         var errors = new ConfigErrors();
         ListenerConfigValidator.Validate(builder.Configuration, errors);
         builder.AddSidecarOperations(errors);
@@ -62,6 +63,22 @@ public static partial class SidecarHost
         app.UseWebhookSidecar();
         LogMode(app);
         return app;
+    }
+
+    /// <summary>
+    /// ASP.NET Core's "Request starting/finished" category writes two lines per request at Information,
+    /// and while any level of it is enabled the host also starts an <see cref="System.Diagnostics.Activity"/> and a
+    /// logging scope for every request, even with tracing off. The sidecar writes its own line per
+    /// rejection and spans only when tracing is configured, so the category is off unless the
+    /// configuration names it (<c>Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics</c>).
+    /// </summary>
+    private static void QuietPerRequestHostingLog(WebApplicationBuilder builder)
+    {
+        const string category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+        if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+        {
+            builder.Logging.AddFilter(category, LogLevel.None);
+        }
     }
 
     private static void ConfigureSources(ConfigurationManager configuration, SidecarHostOptions options)

@@ -42,6 +42,21 @@ public sealed class KafkaRecordBuilderTests
     }
 
     [Theory]
+    [InlineData("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "vendor=value", true)]
+    [InlineData("not-a-traceparent", "vendor=value", false)]
+    public void Build_NoCurrentActivity_CallersValidTraceContextPassesThrough(string traceParent, string traceState, bool copied)
+    {
+        Assert.Null(System.Diagnostics.Activity.Current);
+        var builder = new KafkaRecordBuilder(new KafkaConfig { BootstrapServers = "k:9092" });
+        var headers = new HeaderDictionary { ["traceparent"] = traceParent, ["tracestate"] = traceState };
+
+        var record = builder.Build(Delivery(headers, "{}"u8.ToArray()), Dispatch, "X-Webhook-Verified");
+
+        var trace = record.Headers.Where(h => h.Key is "traceparent" or "tracestate").Select(h => (h.Key, Encoding.UTF8.GetString(h.GetValueBytes()))).ToList();
+        Assert.Equal(copied ? [("traceparent", traceParent), ("tracestate", traceState)] : [], trace);
+    }
+
+    [Theory]
     [InlineData(null, """{"data":{"customer":"cus_1"}}""", "r:id:evt")]
     [InlineData("json:data.customer", """{"data":{"customer":"cus_1"}}""", "cus_1")]
     [InlineData("json:data.customer", """{"data":{"customer":7}}""", "7")]

@@ -65,6 +65,16 @@ internal sealed class KafkaRecordBuilder
                 headers.Add(KafkaHeaderNames.TraceState, Utf8(activity.TraceStateString));
             }
         }
+        else if (TraceContext(delivery, KafkaHeaderNames.TraceParent) is { } traceParent && ActivityContext.TryParse(traceParent, null, out _))
+        {
+            // Tracing off: no span of ours to be the parent, so the caller's context passes through unchanged
+            // (as it does to a forwarding backend), and consumers still join the caller's trace.
+            headers.Add(KafkaHeaderNames.TraceParent, Utf8(traceParent));
+            if (TraceContext(delivery, KafkaHeaderNames.TraceState) is { Length: > 0 } traceState)
+            {
+                headers.Add(KafkaHeaderNames.TraceState, Utf8(traceState));
+            }
+        }
 
         foreach (var (name, values) in delivery.Headers)
         {
@@ -110,4 +120,8 @@ internal sealed class KafkaRecordBuilder
     }
 
     private static byte[] Utf8(string value) => Encoding.UTF8.GetBytes(value);
+
+    private static string? TraceContext(WebhookDelivery delivery, string name)
+        => delivery.Headers.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
+
 }
