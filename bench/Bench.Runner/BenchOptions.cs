@@ -16,6 +16,12 @@ internal sealed record BenchOptions
     /// <summary>Keep-alive connections of the closed-loop runs (the constant-rate runs use four times as many, so a slow mode cannot hold the offered rate back).</summary>
     public int Connections { get; init; } = 64;
 
+    /// <summary>The unmeasured closed-loop run each server gets first (JIT tiering).</summary>
+    public TimeSpan WarmupRun { get; init; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>Interleaved floor/mode rounds of closed-loop runs per mode; the median ratio is reported.</summary>
+    public int Rounds { get; init; } = 3;
+
     public int IdleConnections { get; init; } = 1000;
 
     public int SlowSenders { get; init; } = 1000;
@@ -23,6 +29,11 @@ internal sealed record BenchOptions
     public string OutputDirectory { get; init; } = "bench/results";
 
     public string Secret { get; } = "bench-secret";
+
+    /// <summary>Parts to run (<c>--only forward,redis,kafka,flood,memory,oversized,slow,outages,backend-down</c>); empty: all. Plain YARP always runs: it is the floor every ratio needs.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+
+    public bool Runs(string part) => Only.Count == 0 || Only.Contains(part);
 
     public string Bin(string project) => Path.Combine(RepositoryRoot, project, "bin", Configuration, "net10.0");
 
@@ -38,11 +49,14 @@ internal sealed record BenchOptions
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value!, CultureInfo.InvariantCulture)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value!, CultureInfo.InvariantCulture)) },
                 "--connections" => options with { Connections = int.Parse(value!, CultureInfo.InvariantCulture) },
+                "--warmup-run" => options with { WarmupRun = TimeSpan.FromSeconds(double.Parse(value!, CultureInfo.InvariantCulture)) },
+                "--rounds" => options with { Rounds = int.Parse(value!, CultureInfo.InvariantCulture) },
                 "--idle-connections" => options with { IdleConnections = int.Parse(value!, CultureInfo.InvariantCulture) },
                 "--slow-senders" => options with { SlowSenders = int.Parse(value!, CultureInfo.InvariantCulture) },
+                "--only" => options with { Only = value!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) },
                 "--out" => options with { OutputDirectory = value! },
                 "--root" => options with { RepositoryRoot = Path.GetFullPath(value!) },
-                "--quick" => options with { Duration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.FromSeconds(1), IdleConnections = 200, SlowSenders = 100 },
+                "--quick" => options with { Duration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.FromSeconds(1), Rounds = 1, WarmupRun = TimeSpan.FromSeconds(3), IdleConnections = 200, SlowSenders = 100 },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
             if (args[i] is not "--quick")

@@ -74,6 +74,17 @@ internal sealed class ChildProcess : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>User plus system CPU time the process has used, from /proc (clock ticks of 1/100 s).</summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+
+        // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
     /// <summary>SIGKILL, like a crash or an OOM kill.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

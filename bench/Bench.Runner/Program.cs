@@ -16,61 +16,97 @@ var outages = new OutageScenarios(options, report);
 
 await using var backend = await servers.BackendAsync();
 
-ModeResult plain;
-await using (var yarp = await servers.PlainYarpAsync(backend))
-{
-    plain = await scenarios.MeasureModeAsync("plain-yarp", yarp.EndPoint, halfRate: null);
-    report.Mode(plain);
-}
+// Plain YARP stays up for the whole run: every mode is measured in rounds interleaved with it.
+await using var yarp = await servers.PlainYarpAsync(backend);
+var plain = await scenarios.MeasureFloorAsync("plain-yarp", yarp);
+report.Mode(plain);
 
 void Compare(ModeResult mode)
 {
     report.Mode(mode);
-    report.Ratio(mode.Mode, mode.Max.Rps / plain.Max.Rps, mode.Half.Percentile(99) - plain.Half.Percentile(99));
+    report.Ratio(mode.Mode, mode.Ratio, mode.P99AddedMs);
 }
 
 // Every mode is offered the same constant rate: half of what plain YARP sustained.
 var half = plain.HalfRate;
-await using (var sidecar = await servers.SidecarAsync(backend))
+if (options.Runs("forward") || options.Runs("flood") || options.Runs("oversized") || options.Runs("slow"))
 {
-    Compare(await scenarios.MeasureModeAsync("verified-forward", sidecar.EndPoint, half));
-    await scenarios.FloodAsync(sidecar.EndPoint, plain.Max.Rps);
-    await scenarios.OversizedAsync(sidecar);
-    await scenarios.SlowSendersAsync(sidecar, plain.Max.Rps);
+    await using var sidecar = await servers.SidecarAsync(backend);
+    if (options.Runs("forward"))
+    {
+        Compare(await scenarios.CompareAsync("verified-forward", sidecar, yarp, half));
+    }
+
+    if (options.Runs("flood"))
+    {
+        await scenarios.FloodAsync(sidecar.EndPoint, plain.Max.Rps);
+    }
+
+    if (options.Runs("oversized"))
+    {
+        await scenarios.OversizedAsync(sidecar);
+    }
+
+    if (options.Runs("slow"))
+    {
+        await scenarios.SlowSendersAsync(sidecar, plain.Max.Rps);
+    }
 }
 
-var redis = await Servers.RedisAsync();
-try
+if (options.Runs("redis") || options.Runs("outages"))
 {
-    var redisSection = new Dictionary<string, object> { ["Redis"] = new { Endpoints = new[] { $"127.0.0.1:{redis.Port}" } } };
-    await using var sidecar = await servers.SidecarAsync(backend, redisSection);
-    Compare(await scenarios.MeasureModeAsync("verified-forward-redis", sidecar.EndPoint, half));
-    redis = await outages.RedisKilledAsync(sidecar, redis, Math.Min(half / 2, 1000));
-}
-finally
-{
-    await redis.DisposeAsync();
+    var redis = await Servers.RedisAsync();
+    try
+    {
+        var redisSection = new Dictionary<string, object> { ["Redis"] = new { Endpoints = new[] { $"127.0.0.1:{redis.Port}" } } };
+        await using var sidecar = await servers.SidecarAsync(backend, redisSection);
+        if (options.Runs("redis"))
+        {
+            Compare(await scenarios.CompareAsync("verified-forward-redis", sidecar, yarp, half));
+        }
+
+        if (options.Runs("outages"))
+        {
+            redis = await outages.RedisKilledAsync(sidecar, redis, Math.Min(half / 2, 1000));
+        }
+    }
+    finally
+    {
+        await redis.DisposeAsync();
+    }
 }
 
-using (var cluster = new MockKafkaCluster(brokers: 3))
+if (options.Runs("kafka") || options.Runs("outages"))
 {
+    using var cluster = new MockKafkaCluster(brokers: 3);
     const string topic = "webhooks.bench";
     cluster.CreateTopic(topic, partitions: 6, replicationFactor: 3);
     var budget = TimeSpan.FromSeconds(5);
     var kafka = new Dictionary<string, object> { ["Kafka"] = new { BootstrapServers = cluster.BootstrapServers, Timeout = "00:00:05" } };
     var route = new Dictionary<string, object> { ["Dispatch"] = new { Target = "kafka", Topic = topic } };
     await using var sidecar = await servers.SidecarAsync(backend, kafka, route);
-    Compare(await scenarios.MeasureModeAsync("verified-kafka", sidecar.EndPoint, half));
-    await outages.KafkaDownAsync(sidecar, cluster, topic, Math.Min(half / 2, 150), budget);
+    if (options.Runs("kafka"))
+    {
+        Compare(await scenarios.CompareAsync("verified-kafka", sidecar, yarp, half));
+    }
+
+    if (options.Runs("outages"))
+    {
+        await outages.KafkaDownAsync(sidecar, cluster, topic, Math.Min(half / 2, 150), budget);
+    }
 }
 
-var yarpPerConnection = await scenarios.IdleMemoryAsync("plain-yarp", () => servers.PlainYarpAsync(backend), signed: true);
-var sidecarPerConnection = await scenarios.IdleMemoryAsync("sidecar", () => servers.SidecarAsync(backend), signed: true);
-report.Line(string.Create(CultureInfo.InvariantCulture, $"idle memory ratio sidecar/plain-yarp: {sidecarPerConnection / yarpPerConnection:0.00}"));
-report.Ratio("idle-memory-per-connection", sidecarPerConnection / yarpPerConnection, null);
-
-await using (var ownBackend = await servers.BackendAsync())
+if (options.Runs("memory"))
 {
+    var yarpPerConnection = await scenarios.IdleMemoryAsync("plain-yarp", () => servers.PlainYarpAsync(backend), signed: true);
+    var sidecarPerConnection = await scenarios.IdleMemoryAsync("sidecar", () => servers.SidecarAsync(backend), signed: true);
+    report.Line(string.Create(CultureInfo.InvariantCulture, $"idle memory ratio sidecar/plain-yarp: {sidecarPerConnection / yarpPerConnection:0.00}"));
+    report.Ratio("idle-memory-per-connection", sidecarPerConnection / yarpPerConnection, null);
+}
+
+if (options.Runs("backend-down"))
+{
+    await using var ownBackend = await servers.BackendAsync();
     await using var sidecar = await servers.SidecarAsync(ownBackend);
     await scenarios.BackendDownAsync(sidecar, ownBackend);
 }

@@ -26,11 +26,11 @@ internal sealed class Report(BenchOptions options)
         var text = new StringBuilder();
         text.AppendLine(header);
         text.AppendLine();
-        text.AppendLine("| mode | max req/s | p50 ms (max) | p99 ms (max) | offered req/s (half) | p50 ms (half) | p99 ms (half) | statuses (max) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("| mode | max req/s | paired plain-yarp req/s | ratio | p50 ms (max) | p99 ms (max) | offered req/s (half) | p50 ms (half) | p99 ms (half) | proxy CPU µs/req (max) | statuses (max) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var m in _modes)
         {
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {m.Mode} | {m.Max.Rps:0} | {m.Max.Percentile(50):0.00} | {m.Max.Percentile(99):0.00} | {m.HalfRate:0} | {m.Half.Percentile(50):0.00} | {m.Half.Percentile(99):0.00} | {m.Max.Statuses} |"));
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {m.Mode} | {m.Max.Rps:0} | {(m.FloorMax ?? m.Max).Rps:0} | {m.Ratio:0.00} | {m.Max.Percentile(50):0.00} | {m.Max.Percentile(99):0.00} | {m.HalfRate:0} | {m.Half.Percentile(50):0.00} | {m.Half.Percentile(99):0.00} | {m.CpuMicrosecondsPerRequest:0} | {m.Max.Statuses} |"));
         }
 
         text.AppendLine();

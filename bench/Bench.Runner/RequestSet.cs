@@ -10,36 +10,50 @@ namespace Bench.Runner;
 /// </summary>
 internal sealed class RequestSet
 {
-    private readonly byte[][] _requests;
-    private readonly string[] _deliveryIds;
+    // One contiguous buffer and value-type arrays, not hundreds of thousands of small objects: the
+    // runner's garbage collector then has almost nothing to trace, and a collection during a run does not
+    // stall the load generator (which shares the machine with what it measures).
+    private readonly byte[] _buffer;
+    private readonly int[] _offsets;
+    private readonly Guid[] _deliveryIds;
 
-    private RequestSet(byte[][] requests, string[] deliveryIds)
+    private RequestSet(byte[] buffer, int[] offsets, Guid[] deliveryIds)
     {
-        _requests = requests;
+        _buffer = buffer;
+        _offsets = offsets;
         _deliveryIds = deliveryIds;
     }
 
-    public int Count => _requests.Length;
+    public int Count => _deliveryIds.Length;
 
     /// <summary>The <c>X-GitHub-Delivery</c> of request <paramref name="index"/>: the event id the sidecar answers and publishes.</summary>
-    public string DeliveryId(long index) => _deliveryIds[index % _deliveryIds.Length];
+    public string DeliveryId(long index) => _deliveryIds[index % Count].ToString("D");
 
-    public ReadOnlyMemory<byte> this[long index] => _requests[index % _requests.Length];
+    public ReadOnlyMemory<byte> this[long index]
+    {
+        get
+        {
+            var i = (int)(index % Count);
+            return _buffer.AsMemory(_offsets[i], _offsets[i + 1] - _offsets[i]);
+        }
+    }
 
     public static RequestSet Signed(string path, string secret, int count, bool validSignature = true, int seed = 0)
     {
         var key = Encoding.UTF8.GetBytes(validSignature ? secret : secret + "-wrong");
-        var requests = new byte[count][];
-        var ids = new string[count];
+        var ids = new Guid[count];
+        var offsets = new int[count + 1];
+        using var buffer = new MemoryStream();
         for (var i = 0; i < count; i++)
         {
             var body = Body(seed, i);
             var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body));
-            ids[i] = Guid.NewGuid().ToString("D");
-            requests[i] = Build(path, body, $"X-Hub-Signature-256: {signature}\r\nX-GitHub-Delivery: {ids[i]}\r\nX-GitHub-Event: push\r\n");
+            ids[i] = Guid.NewGuid();
+            buffer.Write(Build(path, body, $"X-Hub-Signature-256: {signature}\r\nX-GitHub-Delivery: {ids[i]:D}\r\nX-GitHub-Event: push\r\n"));
+            offsets[i + 1] = checked((int)buffer.Length);
         }
 
-        return new RequestSet(requests, ids);
+        return new RequestSet(buffer.ToArray(), offsets, ids);
     }
 
     /// <summary>A 1 KiB JSON body, unique per (seed, index).</summary>

@@ -12,23 +12,84 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
     private const string Path = "/webhooks/bench";
     private int _seed = 1000;
 
-    /// <summary>Closed-loop max throughput, then a constant-rate run at <paramref name="halfRate"/> for latency.</summary>
-    public async Task<ModeResult> MeasureModeAsync(string mode, IPEndPoint target, double? halfRate)
+    /// <summary>Closed-loop max throughput, then a constant-rate run at half of it for latency: the floor every mode is held against.</summary>
+    public async Task<ModeResult> MeasureFloorAsync(string mode, ChildProcess server)
+    {
+        await WarmUpAsync(mode, server);
+        var max = await ClosedLoopAsync(mode, server);
+        var half = await ConstantRateAsync(mode, server, max.Load.Rps / 2);
+        return new ModeResult(mode, max.Load, half, max.Load.Rps / 2, max.CpuMicrosecondsPerRequest, Ratio: 1, P99AddedMs: 0);
+    }
+
+    /// <summary>
+    /// A mode against the floor, interleaved: <see cref="BenchOptions.Rounds"/> rounds of a closed-loop run of
+    /// the floor then one of the mode, each pair back to back, and the median of the per-round ratios. A
+    /// shared machine's speed drifts by tens of percent over minutes; a pair measured seconds apart sees the
+    /// same machine, and the median drops the round a neighbour disturbed. Then a constant-rate run of each
+    /// at <paramref name="halfRate"/>, again back to back, for the p99 added.
+    /// </summary>
+    public async Task<ModeResult> CompareAsync(string mode, ChildProcess server, ChildProcess floor, double halfRate)
+    {
+        await WarmUpAsync(mode, server);
+        var rounds = new List<(ClosedRun Floor, ClosedRun Mode)>();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            rounds.Add((await ClosedLoopAsync("plain-yarp", floor), await ClosedLoopAsync(mode, server)));
+        }
+
+        var median = rounds.OrderBy(static r => r.Mode.Load.Rps / r.Floor.Load.Rps).ElementAt(rounds.Count / 2);
+        var ratio = median.Mode.Load.Rps / median.Floor.Load.Rps;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{mode}]   per-round ratios {string.Join(" ", rounds.Select(static r => (r.Mode.Load.Rps / r.Floor.Load.Rps).ToString("0.00", CultureInfo.InvariantCulture)))}, median {ratio:0.00}"));
+        var floorHalf = await ConstantRateAsync("plain-yarp", floor, halfRate);
+        var half = await ConstantRateAsync(mode, server, halfRate);
+        return new ModeResult(mode, median.Mode.Load, half, halfRate, median.Mode.CpuMicrosecondsPerRequest, ratio, half.Percentile(99) - floorHalf.Percentile(99))
+        {
+            FloorMax = median.Floor.Load,
+            FloorHalf = floorHalf,
+        };
+    }
+
+    /// <summary>
+    /// A fresh process runs its first seconds on unoptimised (tier-0) code and the background JIT competes
+    /// for the same two cores, so a closed-loop run of <see cref="BenchOptions.WarmupRun"/>, unmeasured, comes
+    /// first: every server is measured with its steady-state code.
+    /// </summary>
+    private async Task WarmUpAsync(string mode, ChildProcess server)
+    {
+        Console.WriteLine($"[{mode}] warm-up, {options.WarmupRun.TotalSeconds:0} s");
+        var requests = RequestSet.Signed(Path, options.Secret, (int)(40_000 * options.WarmupRun.TotalSeconds) + 1000, seed: _seed++);
+        await LoadGenerator.ClosedLoopAsync(server.EndPoint, requests, options.Connections, options.WarmupRun, TimeSpan.Zero);
+    }
+
+    private async Task<ClosedRun> ClosedLoopAsync(string mode, ChildProcess server)
     {
         var seconds = (options.Duration + options.Warmup).TotalSeconds + 2;
-        var requests = RequestSet.Signed(Path, options.Secret, (int)(30_000 * seconds), seed: _seed++);
+        var requests = RequestSet.Signed(Path, options.Secret, (int)(40_000 * seconds), seed: _seed++);
         Console.WriteLine($"[{mode}] closed loop, {options.Connections} connections, {options.Duration.TotalSeconds:0} s");
-        var max = await LoadGenerator.ClosedLoopAsync(target, requests, options.Connections, options.Duration, options.Warmup);
-        Console.WriteLine($"[{mode}]   {max.Rps:0} req/s, p50 {max.Percentile(50):0.00} ms, p99 {max.Percentile(99):0.00} ms, {max.Statuses}, errors {max.Errors}");
-        var rate = halfRate ?? max.Rps / 2;
-        var fresh = RequestSet.Signed(Path, options.Secret, (int)(rate * seconds) + 1000, seed: _seed++);
+
+        // CPU the proxy process spends per answered request over the measured window (after the warm-up):
+        // on a machine whose cores the load generator and backend share, this is what decides throughput.
+        var cpuAtWarmupEnd = Task.Delay(options.Warmup).ContinueWith(_ => server.CpuTime(), TaskScheduler.Default);
+        var max = await LoadGenerator.ClosedLoopAsync(server.EndPoint, requests, options.Connections, options.Duration, options.Warmup);
+        var cpuPerRequest = (server.CpuTime() - await cpuAtWarmupEnd).TotalMicroseconds / Math.Max(1, max.Completed);
+        Console.WriteLine($"[{mode}]   {max.Rps:0} req/s, p50 {max.Percentile(50):0.00} ms, p99 {max.Percentile(99):0.00} ms, {max.Statuses}, errors {max.Errors}, proxy CPU {cpuPerRequest:0} us/request");
+        return new ClosedRun(max, cpuPerRequest);
+    }
+
+    private async Task<LoadResult> ConstantRateAsync(string mode, ChildProcess server, double rate)
+    {
+        var seconds = (options.Duration + options.Warmup).TotalSeconds + 2;
+        var requests = RequestSet.Signed(Path, options.Secret, (int)(rate * seconds) + 1000, seed: _seed++);
         Console.WriteLine($"[{mode}] constant rate {rate:0} req/s");
+
         // Open loop: each connection carries one request at a time, so the rate is only held if rate × latency
         // connections are free; four times the closed-loop count leaves room for the slower modes.
-        var half = await LoadGenerator.ConstantRateAsync(target, fresh, options.Connections * 4, rate, options.Duration, options.Warmup);
+        var half = await LoadGenerator.ConstantRateAsync(server.EndPoint, requests, options.Connections * 4, rate, options.Duration, options.Warmup);
         Console.WriteLine($"[{mode}]   p50 {half.Percentile(50):0.00} ms, p99 {half.Percentile(99):0.00} ms, {half.Statuses}, errors {half.Errors}");
-        return new ModeResult(mode, max, half, rate);
+        return half;
     }
+
+    private sealed record ClosedRun(LoadResult Load, double CpuMicrosecondsPerRequest);
 
     /// <summary>Requests with wrong signatures, as fast as they are answered.</summary>
     public async Task FloodAsync(IPEndPoint sidecar, double plainForwardRps)
@@ -191,4 +252,14 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
         => string.Join(", ", results.GroupBy(static r => r).OrderBy(static g => g.Key.Status).Select(static g => $"{g.Count()}x {g.Key.Status}{(g.Key.FromBackend ? " from the backend" : " from the sidecar")}"));
 }
 
-internal sealed record ModeResult(string Mode, LoadResult Max, LoadResult Half, double HalfRate);
+/// <summary>
+/// One mode's runs: closed loop (max; the median round), constant rate (half), the proxy's CPU microseconds per
+/// request in that closed-loop run, the median throughput ratio to the floor and the p99 it adds at half load;
+/// with the floor's runs it was paired with.
+/// </summary>
+internal sealed record ModeResult(string Mode, LoadResult Max, LoadResult Half, double HalfRate, double CpuMicrosecondsPerRequest, double Ratio, double P99AddedMs)
+{
+    public LoadResult? FloorMax { get; init; }
+
+    public LoadResult? FloorHalf { get; init; }
+}
