@@ -1,4 +1,5 @@
-using System.Collections.Concurrent;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using WebhookSidecar.Configuration;
 
@@ -8,15 +9,24 @@ namespace WebhookSidecar.Replay;
 /// The embedded replay store: correct for one instance (a start-up warning says so when it is in use).
 /// Memory is bounded by <see cref="ReplayStoreConfig.MaxEntries"/>: when full and nothing has expired,
 /// claims answer <see cref="ReplayClaimStatus.Unavailable"/> (503, the provider retries later) rather than
-/// evicting live keys, which would reopen the door to replays.
+/// evicting live keys, which would reopen the door to replays. Keys live in <see cref="ShardCount"/>
+/// shards of reference-free slots (<see cref="ReplayKeyShard"/>), so holding millions of them costs the
+/// garbage collector nothing.
 /// </summary>
 internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    // A power of two: the shard is picked by the hash's high bits, the slot by its low bits.
+    private const int ShardCount = 64;
+
+    private readonly ReplayKeyShard[] _shards = new ReplayKeyShard[ShardCount];
     private readonly TimeProvider _time;
     private readonly ILogger<InMemoryReplayStore> _logger;
     private readonly int _maxEntries;
     private readonly ITimer _sweeper;
+    private readonly Func<bool> _tryCount;
+
+    // Keys are hashed with a seed drawn at start: a sender cannot aim two keys at one slot.
+    private readonly long _seed = Random.Shared.NextInt64();
     private long _count;
     private long _nextToken;
     private long _lastFullWarning = long.MinValue;
@@ -26,6 +36,12 @@ internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
         _time = time;
         _logger = logger;
         _maxEntries = config.MaxEntries;
+        _tryCount = TryCount;
+        for (var i = 0; i < _shards.Length; i++)
+        {
+            _shards[i] = new ReplayKeyShard();
+        }
+
         _sweeper = time.CreateTimer(static s => ((InMemoryReplayStore)s!).Sweep(), this, config.SweepInterval, config.SweepInterval);
     }
 
@@ -37,54 +53,34 @@ internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
     public ValueTask<ReplayClaim> TryClaimAsync(string key, TimeSpan inFlightTtl, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().UtcTicks;
-        var claim = new Entry(Interlocked.Increment(ref _nextToken), Delivered: false, now + inFlightTtl.Ticks);
-        while (true)
+        var token = Interlocked.Increment(ref _nextToken);
+        var hash = Hash(key);
+        var result = ShardOf(hash).TryClaim(hash, token, now, now + inFlightTtl.Ticks, _tryCount);
+        switch (result)
         {
-            if (_entries.TryGetValue(key, out var existing))
-            {
-                if (existing.ExpiresAt > now)
-                {
-                    return ValueTask.FromResult(existing.Delivered ? ReplayClaim.Delivered(key) : ReplayClaim.InFlight(key));
-                }
-
-                if (_entries.TryUpdate(key, claim, existing))
-                {
-                    return ValueTask.FromResult(new ReplayClaim(ReplayClaimStatus.Claimed, key, claim.Token));
-                }
-
-                continue;
-            }
-
-            if (Interlocked.Increment(ref _count) > _maxEntries)
-            {
-                Interlocked.Decrement(ref _count);
+            case ReplayKeyShard.ClaimResult.Added or ReplayKeyShard.ClaimResult.Reclaimed:
+                return ValueTask.FromResult(new ReplayClaim(ReplayClaimStatus.Claimed, key, token));
+            case ReplayKeyShard.ClaimResult.Delivered:
+                return ValueTask.FromResult(ReplayClaim.Delivered(key));
+            case ReplayKeyShard.ClaimResult.InFlight:
+                return ValueTask.FromResult(ReplayClaim.InFlight(key));
+            default:
                 WarnFull(now);
                 return ValueTask.FromResult(ReplayClaim.Unavailable(key));
-            }
-
-            if (_entries.TryAdd(key, claim))
-            {
-                return ValueTask.FromResult(new ReplayClaim(ReplayClaimStatus.Claimed, key, claim.Token));
-            }
-
-            Interlocked.Decrement(ref _count);
         }
     }
 
     public ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        if (_entries.TryGetValue(claim.Key, out var existing) && existing.Token == claim.Token && !existing.Delivered)
-        {
-            _entries.TryUpdate(claim.Key, existing with { Delivered = true, ExpiresAt = _time.GetUtcNow().UtcTicks + ttl.Ticks }, existing);
-        }
-
+        var hash = Hash(claim.Key);
+        ShardOf(hash).Commit(hash, claim.Token, _time.GetUtcNow().UtcTicks + ttl.Ticks);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask ReleaseAsync(ReplayClaim claim, CancellationToken cancellationToken)
     {
-        if (_entries.TryGetValue(claim.Key, out var existing) && existing.Token == claim.Token && !existing.Delivered
-            && _entries.TryRemove(new KeyValuePair<string, Entry>(claim.Key, existing)))
+        var hash = Hash(claim.Key);
+        if (ShardOf(hash).Release(hash, claim.Token))
         {
             Interlocked.Decrement(ref _count);
         }
@@ -96,16 +92,34 @@ internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
     public void Sweep()
     {
         var now = _time.GetUtcNow().UtcTicks;
-        foreach (var pair in _entries)
+        foreach (var shard in _shards)
         {
-            if (pair.Value.ExpiresAt <= now && _entries.TryRemove(pair))
-            {
-                Interlocked.Decrement(ref _count);
-            }
+            Interlocked.Add(ref _count, -shard.Sweep(now));
         }
     }
 
     public void Dispose() => _sweeper.Dispose();
+
+    /// <summary>
+    /// 128 bits of seeded XxHash128 over the key's UTF-16 code units: two distinct keys share a hash with
+    /// probability about n²/2¹²⁹ (for a billion keys, one in 10²⁰), and only a collision could make a
+    /// new delivery look like a replay.
+    /// </summary>
+    private UInt128 Hash(string key)
+        => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(key.AsSpan()), _seed);
+
+    private ReplayKeyShard ShardOf(UInt128 hash) => _shards[(int)(ulong)(hash >> 122)];
+
+    private bool TryCount()
+    {
+        if (Interlocked.Increment(ref _count) > _maxEntries)
+        {
+            Interlocked.Decrement(ref _count);
+            return false;
+        }
+
+        return true;
+    }
 
     private void WarnFull(long now)
     {
@@ -120,5 +134,4 @@ internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "In-process replay store is full ({MaxEntries} keys, none expired): new deliveries are refused with 503 until keys expire. Raise Sidecar:ReplayStore:MaxEntries or use Redis.")]
     private static partial void LogFull(ILogger logger, int maxEntries);
 
-    private readonly record struct Entry(long Token, bool Delivered, long ExpiresAt);
 }

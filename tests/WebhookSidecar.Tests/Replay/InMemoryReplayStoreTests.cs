@@ -137,4 +137,56 @@ public sealed class InMemoryReplayStoreTests : IDisposable
         Assert.Single(claims, static c => c.Status == ReplayClaimStatus.Claimed);
         Assert.All(claims, static c => Assert.Contains(c.Status, new[] { ReplayClaimStatus.Claimed, ReplayClaimStatus.InFlight }));
     }
+
+    [Fact]
+    public async Task ManyKeys_TablesGrowAndSweepRebuilds_EveryKeyKeepsItsState()
+    {
+        using var store = new InMemoryReplayStore(new ReplayStoreConfig { MaxEntries = 100_000, SweepInterval = TimeSpan.FromHours(1) }, _time, NullLogger<InMemoryReplayStore>.Instance);
+        const int keys = 20_000;
+        for (var i = 0; i < keys; i++)
+        {
+            var claim = await store.TryClaimAsync($"r:id:{i}", InFlight, Cancel);
+            Assert.Equal(ReplayClaimStatus.Claimed, claim.Status);
+
+            // Even keys delivered for a day, odd ones left in flight (expire after a minute).
+            if (i % 2 == 0)
+            {
+                await store.CommitAsync(claim, Delivered, Cancel);
+            }
+        }
+
+        Assert.Equal(keys, store.Count);
+        _time.Advance(InFlight);
+        store.Sweep();
+
+        // Half the table turned to tombstones and was rebuilt: the delivered half is intact, the rest is free.
+        Assert.Equal(keys / 2, store.Count);
+        for (var i = 0; i < keys; i++)
+        {
+            var expected = i % 2 == 0 ? ReplayClaimStatus.Delivered : ReplayClaimStatus.Claimed;
+            Assert.Equal(expected, (await store.TryClaimAsync($"r:id:{i}", InFlight, Cancel)).Status);
+        }
+
+        Assert.Equal(keys, store.Count);
+    }
+
+    [Fact]
+    public async Task TryClaim_ConcurrentDistinctKeys_AllClaimedAndCounted()
+    {
+        using var store = new InMemoryReplayStore(new ReplayStoreConfig { MaxEntries = 100_000, SweepInterval = TimeSpan.FromHours(1) }, _time, NullLogger<InMemoryReplayStore>.Instance);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
+        {
+            var statuses = new List<ReplayClaimStatus>();
+            for (var i = 0; i < 5_000; i++)
+            {
+                statuses.Add((await store.TryClaimAsync($"r:id:{t}-{i}", InFlight, Cancel)).Status);
+            }
+
+            return statuses;
+        })));
+
+        Assert.All(claims.SelectMany(static c => c), static s => Assert.Equal(ReplayClaimStatus.Claimed, s));
+        Assert.Equal(40_000, store.Count);
+    }
 }

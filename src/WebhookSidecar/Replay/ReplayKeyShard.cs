@@ -1,0 +1,201 @@
+namespace WebhookSidecar.Replay;
+
+/// <summary>
+/// One shard of the in-process replay store: an open-addressing table (linear probing) of plain structs
+/// under one lock. A slot holds the key's 128-bit hash, never the key: the table contains no object
+/// references, so however many keys it holds the garbage collector has nothing in it to trace or to
+/// card-mark, and a key costs a 48-byte slot instead of a string and a dictionary node (about 200 bytes).
+/// </summary>
+internal sealed class ReplayKeyShard
+{
+    private const int InitialCapacity = 64;
+
+    private readonly Lock _lock = new();
+    private Slot[] _slots = new Slot[InitialCapacity];
+
+    // Occupied slots, tombstones included: what the probe lengths depend on.
+    private int _used;
+
+    public enum State : byte
+    {
+        Empty,
+        InFlight,
+        Delivered,
+        Removed,
+    }
+
+    /// <summary>The outcome of <see cref="TryClaim"/>.</summary>
+    public enum ClaimResult
+    {
+        /// <summary>A new key (counted).</summary>
+        Added,
+
+        /// <summary>An expired key claimed again (already counted).</summary>
+        Reclaimed,
+        InFlight,
+        Delivered,
+
+        /// <summary>A new key, refused: the store is full.</summary>
+        Full,
+    }
+
+    /// <summary>Claims <paramref name="hash"/> unless a live entry holds it; <paramref name="tryCount"/> reserves room for a new key in the whole store.</summary>
+    public ClaimResult TryClaim(UInt128 hash, long token, long now, long expiresAt, Func<bool> tryCount)
+    {
+        lock (_lock)
+        {
+            var index = Find(hash, out var free);
+            if (index >= 0)
+            {
+                ref var slot = ref _slots[index];
+                if (slot.ExpiresAt > now)
+                {
+                    return slot.State == State.Delivered ? ClaimResult.Delivered : ClaimResult.InFlight;
+                }
+
+                slot = new Slot(hash, token, expiresAt, State.InFlight);
+                return ClaimResult.Reclaimed;
+            }
+
+            if (!tryCount())
+            {
+                return ClaimResult.Full;
+            }
+
+            if (_slots[free].State == State.Empty)
+            {
+                _used++;
+            }
+
+            _slots[free] = new Slot(hash, token, expiresAt, State.InFlight);
+            if (_used * 10 > _slots.Length * 7)
+            {
+                Rebuild(_slots.Length * 2, now: null);
+            }
+
+            return ClaimResult.Added;
+        }
+    }
+
+    /// <summary>Marks the claim delivered until <paramref name="expiresAt"/>, if it is still the owner's.</summary>
+    public void Commit(UInt128 hash, long token, long expiresAt)
+    {
+        lock (_lock)
+        {
+            var index = Find(hash, out _);
+            if (index >= 0 && _slots[index] is { State: State.InFlight } slot && slot.Token == token)
+            {
+                _slots[index] = slot with { State = State.Delivered, ExpiresAt = expiresAt };
+            }
+        }
+    }
+
+    /// <summary>Removes the claim if it is still the owner's and not delivered; true when removed.</summary>
+    public bool Release(UInt128 hash, long token)
+    {
+        lock (_lock)
+        {
+            var index = Find(hash, out _);
+            if (index >= 0 && _slots[index] is { State: State.InFlight } slot && slot.Token == token)
+            {
+                _slots[index] = slot with { State = State.Removed };
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Removes every entry expired at <paramref name="now"/>; returns how many. Shrinks the probe chains too.</summary>
+    public int Sweep(long now)
+    {
+        lock (_lock)
+        {
+            var removed = 0;
+            var live = 0;
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                ref var slot = ref _slots[i];
+                if (slot.State is State.InFlight or State.Delivered)
+                {
+                    if (slot.ExpiresAt <= now)
+                    {
+                        slot = slot with { State = State.Removed };
+                        removed++;
+                    }
+                    else
+                    {
+                        live++;
+                    }
+                }
+            }
+
+            // Tombstones only lengthen probes: rebuild once they are a large share, at the size the live keys need.
+            if (_used - live > _slots.Length / 4)
+            {
+                var capacity = InitialCapacity;
+                while (live * 10 > capacity * 4)
+                {
+                    capacity *= 2;
+                }
+
+                Rebuild(capacity, now);
+            }
+
+            return removed;
+        }
+    }
+
+    /// <summary>The slot holding <paramref name="hash"/>, or -1 with <paramref name="free"/> the slot to insert it at.</summary>
+    private int Find(UInt128 hash, out int free)
+    {
+        var mask = _slots.Length - 1;
+        free = -1;
+        for (var i = (int)(ulong)hash & mask; ; i = (i + 1) & mask)
+        {
+            ref var slot = ref _slots[i];
+            switch (slot.State)
+            {
+                case State.Empty:
+                    if (free < 0)
+                    {
+                        free = i;
+                    }
+
+                    return -1;
+                case State.Removed:
+                    if (free < 0)
+                    {
+                        free = i;
+                    }
+
+                    break;
+                default:
+                    if (slot.Hash == hash)
+                    {
+                        return i;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void Rebuild(int capacity, long? now)
+    {
+        var old = _slots;
+        _slots = new Slot[capacity];
+        _used = 0;
+        foreach (var slot in old)
+        {
+            if (slot.State is State.InFlight or State.Delivered && (now is null || slot.ExpiresAt > now))
+            {
+                Find(slot.Hash, out var free);
+                _slots[free] = slot;
+                _used++;
+            }
+        }
+    }
+
+    private readonly record struct Slot(UInt128 Hash, long Token, long ExpiresAt, State State);
+}
