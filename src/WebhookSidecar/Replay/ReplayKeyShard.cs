@@ -16,6 +16,9 @@ internal sealed class ReplayKeyShard
     // Occupied slots, tombstones included: what the probe lengths depend on.
     private int _used;
 
+    // Slots holding a key (in flight or delivered, expired or not).
+    private int _live;
+
     public enum State : byte
     {
         Empty,
@@ -68,9 +71,11 @@ internal sealed class ReplayKeyShard
             }
 
             _slots[free] = new Slot(hash, token, expiresAt, State.InFlight);
+            _live++;
             if (_used * 10 > _slots.Length * 7)
             {
-                Rebuild(_slots.Length * 2, now: null);
+                // Mostly tombstones (claims released): clean up at this size; mostly keys: double.
+                Rebuild(_live * 10 > _slots.Length * 4 ? _slots.Length * 2 : _slots.Length, now: null);
             }
 
             return ClaimResult.Added;
@@ -99,6 +104,7 @@ internal sealed class ReplayKeyShard
             if (index >= 0 && _slots[index] is { State: State.InFlight } slot && slot.Token == token)
             {
                 _slots[index] = slot with { State = State.Removed };
+                _live--;
                 return true;
             }
 
@@ -129,6 +135,8 @@ internal sealed class ReplayKeyShard
                     }
                 }
             }
+
+            _live = live;
 
             // Tombstones only lengthen probes: rebuild once they are a large share, at the size the live keys need.
             if (_used - live > _slots.Length / 4)
