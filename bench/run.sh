@@ -32,11 +32,12 @@ set style data histograms
 set style fill solid 0.6 border -1
 set boxwidth 0.6
 set ylabel "max requests/s (bars)"
-set y2label "p99 ms at half load (points)"
+set y2label "p99 ms at half load (points, log scale)"
 set ytics nomirror
 set y2tics
 set yrange [0:*]
-set y2range [0:*]
+set logscale y2
+set y2range [1:*]
 set key top right
 set xtics rotate by -15
 plot "bench/results/latest.csv" using 2:xtic(1) title "max req/s" lc rgb "#4477aa", \
