@@ -113,4 +113,32 @@ if (options.Runs("backend-down"))
 
 await report.WriteAsync(string.Create(
     CultureInfo.InvariantCulture,
-    $"WebhookSidecar benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {options.Connections} connections, {options.Duration.TotalSeconds:0} s per run after {options.Warmup.TotalSeconds:0} s warm-up"));
+    $"WebhookSidecar benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit {Commit(options.RepositoryRoot)}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {options.Connections} connections, {options.Duration.TotalSeconds:0} s per run after {options.Warmup.TotalSeconds:0} s warm-up, {options.Rounds} interleaved rounds"));
+
+// The commit measured, with "+changes" when the working tree differs from it.
+static string Commit(string root)
+{
+    try
+    {
+        static string Git(string root, params string[] args)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+            foreach (var arg in args)
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var git = System.Diagnostics.Process.Start(start)!;
+            var output = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return git.ExitCode == 0 ? output : throw new InvalidOperationException();
+        }
+
+        var commit = Git(root, "rev-parse", "--short", "HEAD");
+        return Git(root, "status", "--porcelain", "--untracked-files=no", "src", "bench").Length > 0 ? commit + "+changes" : commit;
+    }
+    catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+    {
+        return "unknown";
+    }
+}
