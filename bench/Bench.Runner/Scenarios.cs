@@ -37,15 +37,15 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
             rounds.Add((await ClosedLoopAsync("plain-yarp", floor), await ClosedLoopAsync(mode, server)));
         }
 
-        var median = rounds.OrderBy(static r => r.Mode.Load.Rps / r.Floor.Load.Rps).ElementAt(rounds.Count / 2);
+        var ratios = rounds.Select(static r => r.Mode.Load.Rps / r.Floor.Load.Rps).ToList();
+        var median = rounds[ratios.IndexOf(ratios.Order().ElementAt(ratios.Count / 2))];
         var ratio = median.Mode.Load.Rps / median.Floor.Load.Rps;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{mode}]   per-round ratios {string.Join(" ", rounds.Select(static r => (r.Mode.Load.Rps / r.Floor.Load.Rps).ToString("0.00", CultureInfo.InvariantCulture)))}, median {ratio:0.00}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{mode}]   per-round ratios {string.Join(" ", ratios.Select(static r => r.ToString("0.00", CultureInfo.InvariantCulture)))}, median {ratio:0.00}"));
         var floorHalf = await ConstantRateAsync("plain-yarp", floor, halfRate);
         var half = await ConstantRateAsync(mode, server, halfRate);
         return new ModeResult(mode, median.Mode.Load, half, halfRate, median.Mode.CpuMicrosecondsPerRequest, ratio, half.Percentile(99) - floorHalf.Percentile(99))
         {
             FloorMax = median.Floor.Load,
-            FloorHalf = floorHalf,
         };
     }
 
@@ -255,11 +255,9 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
 /// <summary>
 /// One mode's runs: closed loop (max; the median round), constant rate (half), the proxy's CPU microseconds per
 /// request in that closed-loop run, the median throughput ratio to the floor and the p99 it adds at half load;
-/// with the floor's runs it was paired with.
+/// with the floor's closed-loop run it was paired with.
 /// </summary>
 internal sealed record ModeResult(string Mode, LoadResult Max, LoadResult Half, double HalfRate, double CpuMicrosecondsPerRequest, double Ratio, double P99AddedMs)
 {
     public LoadResult? FloorMax { get; init; }
-
-    public LoadResult? FloorHalf { get; init; }
 }

@@ -75,7 +75,7 @@ internal sealed class ReplayKeyShard
             if (_used * 10 > _slots.Length * 7)
             {
                 // Mostly tombstones (claims released): clean up at this size; mostly keys: double.
-                Rebuild(_live * 10 > _slots.Length * 4 ? _slots.Length * 2 : _slots.Length, now: null);
+                Rebuild(_live * 10 > _slots.Length * 4 ? _slots.Length * 2 : _slots.Length);
             }
 
             return ClaimResult.Added;
@@ -118,36 +118,28 @@ internal sealed class ReplayKeyShard
         lock (_lock)
         {
             var removed = 0;
-            var live = 0;
             for (var i = 0; i < _slots.Length; i++)
             {
                 ref var slot = ref _slots[i];
-                if (slot.State is State.InFlight or State.Delivered)
+                if (slot.State is State.InFlight or State.Delivered && slot.ExpiresAt <= now)
                 {
-                    if (slot.ExpiresAt <= now)
-                    {
-                        slot = slot with { State = State.Removed };
-                        removed++;
-                    }
-                    else
-                    {
-                        live++;
-                    }
+                    slot = slot with { State = State.Removed };
+                    removed++;
                 }
             }
 
-            _live = live;
+            _live -= removed;
 
             // Tombstones only lengthen probes: rebuild once they are a large share, at the size the live keys need.
-            if (_used - live > _slots.Length / 4)
+            if (_used - _live > _slots.Length / 4)
             {
                 var capacity = InitialCapacity;
-                while (live * 10 > capacity * 4)
+                while (_live * 10 > capacity * 4)
                 {
                     capacity *= 2;
                 }
 
-                Rebuild(capacity, now);
+                Rebuild(capacity);
             }
 
             return removed;
@@ -189,14 +181,15 @@ internal sealed class ReplayKeyShard
         }
     }
 
-    private void Rebuild(int capacity, long? now)
+    /// <summary>Copies the keys (tombstones dropped) into a table of <paramref name="capacity"/> slots.</summary>
+    private void Rebuild(int capacity)
     {
         var old = _slots;
         _slots = new Slot[capacity];
         _used = 0;
         foreach (var slot in old)
         {
-            if (slot.State is State.InFlight or State.Delivered && (now is null || slot.ExpiresAt > now))
+            if (slot.State is State.InFlight or State.Delivered)
             {
                 Find(slot.Hash, out var free);
                 _slots[free] = slot;

@@ -123,5 +123,4 @@ internal sealed class KafkaRecordBuilder
 
     private static string? TraceContext(WebhookDelivery delivery, string name)
         => delivery.Headers.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
-
 }
