@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using WebhookSidecar.Configuration;
 using WebhookSidecar.Observability;
 using WebhookSidecar.Pipeline;
 using WebhookSidecar.Routing;
@@ -22,12 +23,15 @@ internal sealed class BodyBufferingMiddleware(
     /// <summary>First allocation for a body of unknown length; doubled as it grows.</summary>
     internal const int InitialChunk = 16 * 1024;
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <remarks>
+    /// A body that has already arrived (the usual case: it came with the headers) is read without an
+    /// async frame, and the request goes on to the next step directly.
+    /// </remarks>
+    public Task InvokeAsync(HttpContext context)
     {
         if (context.Features.Get<WebhookRequestFeature>() is not { } feature)
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         var limits = routes.Current.Config.Limits;
@@ -36,16 +40,14 @@ internal sealed class BodyBufferingMiddleware(
         var declared = request.ContentLength;
         if (declared > max)
         {
-            await Rejections.WriteAsync(context, RejectionReason.TooLarge, closeConnection: true);
-            return;
+            return Rejections.WriteAsync(context, RejectionReason.TooLarge, closeConnection: true);
         }
 
         var ceiling = (int)Math.Min(max + 1, Array.MaxLength);
         var body = PooledBody.TryCreate(budget, declared is { } length ? (int)length : Math.Min(InitialChunk, ceiling));
         if (body is null)
         {
-            await Rejections.WriteAsync(context, RejectionReason.Overloaded, limits.OverloadRetryAfter, closeConnection: true);
-            return;
+            return Rejections.WriteAsync(context, RejectionReason.Overloaded, limits.OverloadRetryAfter, closeConnection: true);
         }
 
         feature.Body = body;
@@ -57,22 +59,33 @@ internal sealed class BodyBufferingMiddleware(
         }
 
         var start = time.GetTimestamp();
-        var outcome = await ReadAsync(context, body, declared, max, ceiling, start, limits.BodyReadTimeout);
+        var read = ReadAsync(context, body, declared, max, ceiling, start, limits.BodyReadTimeout);
+        return read.IsCompletedSuccessfully
+            ? Continue(context, feature, read.Result, start, limits)
+            : ContinueAsync(context, feature, read, start, limits);
+    }
+
+    private async Task ContinueAsync(HttpContext context, WebhookRequestFeature feature, ValueTask<RejectionReason> read, long start, LimitsConfig limits)
+        => await Continue(context, feature, await read, start, limits);
+
+    private Task Continue(HttpContext context, WebhookRequestFeature feature, RejectionReason outcome, long start, LimitsConfig limits)
+    {
         metrics.Stage(feature.Route.Id, "buffer", time.GetElapsedTime(start));
         if (outcome != RejectionReason.None)
         {
             var retryAfter = outcome == RejectionReason.Overloaded ? limits.OverloadRetryAfter : (TimeSpan?)null;
-            await Rejections.WriteAsync(context, outcome, retryAfter, closeConnection: true);
-            return;
+            return Rejections.WriteAsync(context, outcome, retryAfter, closeConnection: true);
         }
 
+        var body = feature.Body!;
+        var request = context.Request;
         request.Body = new MemoryStream(GetArray(body), 0, body.Length, writable: false);
         request.ContentLength = body.Length;
         request.Headers.Remove(HeaderNames.TransferEncoding);
-        await next(context);
+        return next(context);
     }
 
-    private async Task<RejectionReason> ReadAsync(HttpContext context, PooledBody body, long? declared, long max, int ceiling, long start, TimeSpan timeout)
+    private async ValueTask<RejectionReason> ReadAsync(HttpContext context, PooledBody body, long? declared, long max, int ceiling, long start, TimeSpan timeout)
     {
         var stream = context.Request.Body;
         try

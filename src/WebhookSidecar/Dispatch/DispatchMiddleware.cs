@@ -24,15 +24,14 @@ internal sealed class DispatchMiddleware(
     private readonly Dictionary<DispatchTarget, IDispatchTarget> _targets = targets.ToDictionary(static t => t.Target);
     private readonly Dictionary<DispatchFallback, IDispatchFallback> _fallbacks = fallbacks.ToDictionary(static f => f.Fallback);
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (context.Features.Get<WebhookRequestFeature>() is not { } feature
-            || feature.Route.Config.Dispatch.Target is DispatchTarget.Forward)
-        {
-            await next(context);
-            return;
-        }
+    /// <summary>Forward routes (and non-webhook requests) go on to YARP without an async frame of their own.</summary>
+    public Task InvokeAsync(HttpContext context)
+        => context.Features.Get<WebhookRequestFeature>() is { } feature && feature.Route.Config.Dispatch.Target is not DispatchTarget.Forward
+            ? DispatchAsync(context, feature)
+            : next(context);
 
+    private async Task DispatchAsync(HttpContext context, WebhookRequestFeature feature)
+    {
         var route = feature.Route;
         var target = _targets[route.Config.Dispatch.Target];
         var eventId = WebhookContextMiddleware.DeliveryId(context, route)

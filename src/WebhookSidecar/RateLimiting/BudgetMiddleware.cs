@@ -10,14 +10,14 @@ namespace WebhookSidecar.RateLimiting;
 /// </summary>
 internal sealed class BudgetMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (context.Features.Get<WebhookRequestFeature>() is not { Route.Limits.Budget: { } budget })
-        {
-            await next(context);
-            return;
-        }
+    /// <summary>Routes without a budget pass straight through, without an async frame of their own.</summary>
+    public Task InvokeAsync(HttpContext context)
+        => context.Features.Get<WebhookRequestFeature>() is { Route.Limits.Budget: { } budget }
+            ? LimitAsync(context, budget)
+            : next(context);
 
+    private async Task LimitAsync(HttpContext context, RateLimiter budget)
+    {
         if (budget is ReplenishingRateLimiter { IsAutoReplenishing: false } bucket)
         {
             bucket.TryReplenish();

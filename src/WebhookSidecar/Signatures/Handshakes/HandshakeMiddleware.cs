@@ -19,16 +19,17 @@ internal sealed class HandshakeMiddleware(
     PresetMetrics presetMetrics,
     ILogger<HandshakeMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (context.Features.Get<WebhookRequestFeature>() is not { Route.Handshake: { } handshake } feature
-            || !handshake.Matches(context.Request, feature.Body!.Memory.Span))
-        {
-            await next(context);
-            return;
-        }
+    /// <summary>Everything but a handshake goes on without an async frame of its own.</summary>
+    public Task InvokeAsync(HttpContext context)
+        => context.Features.Get<WebhookRequestFeature>() is { Route.Handshake: { } handshake } feature
+            && handshake.Matches(context.Request, feature.Body!.Memory.Span)
+            ? AnswerAsync(context, feature, handshake)
+            : next(context);
 
+    private async Task AnswerAsync(HttpContext context, WebhookRequestFeature feature, IWebhookHandshake handshake)
+    {
         var route = feature.Route;
+        var body = feature.Body!.Memory;
         var now = time.GetUtcNow();
         SigningKey? matched = null;
         var reason = RejectionReason.None;
@@ -37,7 +38,7 @@ internal sealed class HandshakeMiddleware(
             var message = new WebhookMessage
             {
                 Headers = context.Request.Headers,
-                Body = feature.Body.Memory,
+                Body = body,
                 Method = context.Request.Method,
                 Url = verifier.RequiresUrl ? PublicUrl.Build(context, route.Config.PublicBaseUrl, feature.PeerIsTrustedProxy) : null,
             };
@@ -59,7 +60,7 @@ internal sealed class HandshakeMiddleware(
 
         if (reason == RejectionReason.None)
         {
-            reason = await handshake.AnswerAsync(context, feature.Body.Memory, new HandshakeContext(route.Keys, matched, route.HandshakeSecret, now));
+            reason = await handshake.AnswerAsync(context, body, new HandshakeContext(route.Keys, matched, route.HandshakeSecret, now));
         }
 
         presetMetrics.Handshake(route.Id, route.Scheme, reason == RejectionReason.None ? RejectionReason.Handshake : reason);
