@@ -17,10 +17,21 @@ internal static class SidecarTelemetryExtensions
     /// <summary>
     /// Meters exported besides <see cref="SidecarMetrics.MeterName"/> (every instrument of which is exported,
     /// whichever component creates it): ASP.NET Core's <c>http.server.request.duration</c> and friends,
-    /// Kestrel's connections, rate limiting, and the outgoing calls to backends.
+    /// Kestrel's connections, and the HTTP client's connection pool to backends. ASP.NET Core's rate
+    /// limiting meter is not among them: every refusal is already in <c>webhook_sidecar_requests_total</c>
+    /// (<c>outcome="rate_limited"</c>), and its four updates per request cost more than they tell.
     /// </summary>
     internal static readonly string[] FrameworkMeters =
-        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting", "System.Net.Http"];
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http"];
+
+    /// <summary>
+    /// The HTTP client's per-request instruments, dropped: the <c>dispatch</c> stage of
+    /// <c>webhook_sidecar_stage_duration_seconds</c> already times every backend call, per route, and while
+    /// any of these is listened to, the client parses the Host header and allocates its tags on every call.
+    /// Its connection instruments (<c>http.client.open_connections</c>, <c>.connection.duration</c>,
+    /// <c>.request.time_in_queue</c>) stay.
+    /// </summary>
+    internal static readonly string[] DroppedInstruments = ["http.client.request.duration", "http.client.active_requests"];
 
     /// <summary>Spans exported besides <see cref="SidecarTracing.SourceName"/>: the ASP.NET Core server span and the HTTP client span to the backend.</summary>
     internal static readonly string[] FrameworkSources = ["Microsoft.AspNetCore", "System.Net.Http"];
@@ -36,6 +47,11 @@ internal static class SidecarTelemetryExtensions
         telemetry.WithMetrics(metrics =>
         {
             metrics.AddMeter(SidecarMetrics.MeterName).AddMeter(FrameworkMeters).AddPrometheusExporter();
+            foreach (var instrument in DroppedInstruments)
+            {
+                metrics.AddView(instrument, MetricStreamConfiguration.Drop);
+            }
+
             if (config.OtlpEndpoint is { } endpoint)
             {
                 metrics.AddOtlpExporter(otlp => Configure(otlp, endpoint, config.OtlpProtocol, "v1/metrics"));

@@ -71,6 +71,12 @@ public sealed partial class PrometheusEndpointTests : SidecarTestBase
         Assert.Contains("# TYPE webhook_sidecar_request_duration_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE webhook_sidecar_clock_skew_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE http_server_request_duration_seconds histogram", text, StringComparison.Ordinal);
+
+        // Per-request framework instruments that repeat the sidecar's own, left out for their cost (docs/operations.md).
+        Assert.Contains("# TYPE http_client_open_connections", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("http_client_request_duration", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("http_client_active_requests", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("aspnetcore_rate_limiting", text, StringComparison.Ordinal);
     }
 
     [Fact]
