@@ -188,7 +188,7 @@ internal sealed class HmacVerifier : IWebhookVerifier
                     continue;
                 }
 
-                ComputeMac(_scheme.Algorithm, key.Key, signed, mac);
+                key.ComputeMac(_scheme.Algorithm, signed, mac);
                 for (var i = 0; i < parsed.Decoded; i++)
                 {
                     if (CryptographicOperations.FixedTimeEquals(mac, candidates.Slice(i * _macLength, _macLength)))

@@ -11,6 +11,9 @@ public sealed class SigningKey
 {
     private readonly byte[] _key;
 
+    /// <summary>Reusable keyed MAC instances, by <see cref="HmacAlgorithm"/>, made on first use.</summary>
+    private readonly KeyedMacPool?[] _macs = new KeyedMacPool?[3];
+
     public SigningKey(string id, byte[] key, DateTimeOffset? expiresAt = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
@@ -33,6 +36,14 @@ public sealed class SigningKey
 
     /// <summary>The key bytes.</summary>
     public ReadOnlySpan<byte> Key => _key;
+
+    /// <summary>Writes the <paramref name="algorithm"/> MAC of <paramref name="message"/> under this key; returns its length.</summary>
+    internal int ComputeMac(HmacAlgorithm algorithm, ReadOnlySpan<byte> message, Span<byte> destination)
+    {
+        ref var slot = ref _macs[(int)algorithm];
+        var pool = Volatile.Read(ref slot) ?? Interlocked.CompareExchange(ref slot, new KeyedMacPool(algorithm, _key), null) ?? slot;
+        return pool.Compute(message, destination);
+    }
 
     /// <summary>True when the key is accepted at <paramref name="now"/>.</summary>
     public bool IsActive(DateTimeOffset now) => ExpiresAt is not { } expiry || now < expiry;

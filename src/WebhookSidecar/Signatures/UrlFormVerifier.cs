@@ -60,7 +60,7 @@ internal sealed class UrlFormVerifier(string name, string header, bool twilioRul
                 }
 
                 anyActive = true;
-                HmacVerifier.ComputeMac(HmacAlgorithm.Sha1, key.Key, signed, mac);
+                key.ComputeMac(HmacAlgorithm.Sha1, signed, mac);
                 if (CryptographicOperations.FixedTimeEquals(mac, presented))
                 {
                     mac.CopyTo(matchedMac);
