@@ -12,6 +12,16 @@ namespace WebhookSidecar.Redis;
 /// token bucket) in one atomic script, on the server's clock, so replicas' clocks never matter. One key
 /// per partition, <c>&lt;prefix&gt;rl:&lt;partition&gt;</c>, expiring as soon as the bucket would be full again.
 /// <para>
+/// Fewer round trips, never more than the limit. A busy partition takes several permits per round trip —
+/// as many as it used at this replica in the previous <see cref="Window"/>, at most <see cref="MaxBatch"/>
+/// and at most a quarter of the burst, one batch in flight at a time — and hands them out locally for one
+/// window. They are charged to the shared bucket when taken, so the sum over replicas never exceeds the
+/// limit; the ones not used in time go back to the bucket with the partition's next round trip (or when
+/// it idles out). Meanwhile other replicas may see up to a batch fewer. A refusal is remembered for at
+/// most one window, so a client over its limit costs one round trip per window per replica, not one
+/// per request.
+/// </para>
+/// <para>
 /// Only <see cref="RateLimiter.AcquireAsync"/> consults Redis. <see cref="RateLimiter.AttemptAcquire"/> is
 /// synchronous and must not block a request thread on the network, so it never grants a permit: ASP.NET
 /// Core's rate limiting middleware then falls back to <c>AcquireAsync</c>, and so does every caller here.
@@ -19,18 +29,34 @@ namespace WebhookSidecar.Redis;
 /// </summary>
 internal sealed class RedisRateLimiter : RateLimiter
 {
+    /// <summary>How long permits taken ahead, or a refusal, hold; and the span whose use sizes the next batch.</summary>
+    internal static readonly TimeSpan Window = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Most permits taken in one round trip.</summary>
+    internal const int MaxBatch = 64;
+
+    // ARGV: emission interval (µs), burst, permits wanted, permits needed at least, permits given back
+    // first. Grants as many as fit between needed and wanted, or refuses with the exact wait for needed.
     private const string Script = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
         local emission = tonumber(ARGV[1])
         local tolerance = emission * tonumber(ARGV[2])
+        local wanted = tonumber(ARGV[3])
+        local needed = tonumber(ARGV[4])
+        local returned = tonumber(ARGV[5])
         local tat = tonumber(redis.call('GET', KEYS[1]))
         if not tat or tat < now then tat = now end
-        local next_tat = tat + emission * tonumber(ARGV[3])
-        local allow_at = next_tat - tolerance
-        if allow_at > now then return {0, math.ceil(allow_at - now)} end
+        tat = math.max(now, tat - emission * returned)
+        local fit = math.floor((now + tolerance - tat) / emission + 1e-9)
+        if fit < needed then
+          if returned > 0 then redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1) end
+          return {0, math.ceil(tat + emission * needed - tolerance - now)}
+        end
+        local granted = math.min(wanted, fit)
+        local next_tat = tat + emission * granted
         redis.call('SET', KEYS[1], string.format('%.0f', next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 1)
-        return {1, 0}
+        return {granted, 0}
         """;
 
     private readonly RedisConnection _redis;
@@ -40,9 +66,25 @@ internal sealed class RedisRateLimiter : RateLimiter
     private readonly TimeProvider _time;
     private readonly RedisValue _emissionMicroseconds;
     private readonly RedisValue _burst;
+    private readonly int _maxBatch;
+    private readonly long _window;
+    private readonly Lock _gate = new();
     private long _lastUsed;
     private long _successful;
     private long _failed;
+
+    // Under _gate. Permits taken ahead, until when they may be handed out, and expired ones to give back;
+    // whether a batch is being fetched; until when a refusal holds and when Redis said a permit comes;
+    // the current window's start and use, and the previous window's use.
+    private int _held;
+    private long _heldUntil;
+    private int _returning;
+    private bool _fetching;
+    private long _refusedUntil;
+    private long _permitAt;
+    private long _windowStart;
+    private int _usedThisWindow;
+    private int _usedLastWindow;
 
     public RedisRateLimiter(RedisConnection redis, LimiterPartition partition, TokenBucketLimit limit, StoreOutageReporter outages, TimeProvider time)
     {
@@ -53,7 +95,10 @@ internal sealed class RedisRateLimiter : RateLimiter
         _key = string.Concat(redis.KeyPrefix, "rl:", partition.Key);
         _emissionMicroseconds = (1_000_000d / limit.PermitsPerSecond).ToString("R", CultureInfo.InvariantCulture);
         _burst = limit.Burst;
+        _maxBatch = Math.Clamp(limit.Burst / 4, 1, MaxBatch);
+        _window = (long)(Window.TotalSeconds * time.TimestampFrequency);
         _lastUsed = time.GetTimestamp();
+        _windowStart = _lastUsed;
     }
 
     /// <summary>The Redis key of this bucket.</summary>
@@ -80,9 +125,62 @@ internal sealed class RedisRateLimiter : RateLimiter
             return RedisLease.Granted;
         }
 
-        Interlocked.Exchange(ref _lastUsed, _time.GetTimestamp());
-        var result = await _redis.EvaluateAsync(Script, _key, [_emissionMicroseconds, _burst, permitCount]);
-        if (result is null)
+        var now = _time.GetTimestamp();
+        Interlocked.Exchange(ref _lastUsed, now);
+        int wanted, giveBack;
+        var batching = false;
+        lock (_gate)
+        {
+            var usedBefore = Count(now, permitCount);
+            if (_held >= permitCount && now < _heldUntil)
+            {
+                _held -= permitCount;
+                Interlocked.Increment(ref _successful);
+                return RedisLease.Granted;
+            }
+
+            _returning += _held;
+            _held = 0;
+            if (now < _refusedUntil)
+            {
+                Interlocked.Increment(ref _failed);
+                return RedisLease.Refused(_time.GetElapsedTime(now, Math.Max(_permitAt, now)));
+            }
+
+            wanted = permitCount;
+            if (permitCount == 1 && usedBefore > 1 && _maxBatch > 1 && !_fetching)
+            {
+                wanted = Math.Min(usedBefore, _maxBatch);
+                batching = _fetching = true;
+            }
+
+            giveBack = _returning;
+            _returning = 0;
+        }
+
+        var result = await _redis.EvaluateAsync(Script, _key, [_emissionMicroseconds, _burst, wanted, permitCount, giveBack]);
+        var after = _time.GetTimestamp();
+        var values = (long[]?)result;
+        lock (_gate)
+        {
+            _fetching &= !batching;
+            if (values is null)
+            {
+                _returning += giveBack;
+            }
+            else if (values[0] > permitCount)
+            {
+                _held += (int)values[0] - permitCount;
+                _heldUntil = after + _window;
+            }
+            else if (values[0] == 0)
+            {
+                _permitAt = now + (long)(values[1] / 1e6 * _time.TimestampFrequency);
+                _refusedUntil = Math.Min(_permitAt, after + _window);
+            }
+        }
+
+        if (values is null)
         {
             if (_outages.Decide(_partition.RouteId, _partition.Stage, _partition.OnStoreOutage))
             {
@@ -94,8 +192,7 @@ internal sealed class RedisRateLimiter : RateLimiter
             return RedisLease.Unavailable;
         }
 
-        var values = (long[])result!;
-        if (values[0] == 1)
+        if (values[0] >= permitCount)
         {
             Interlocked.Increment(ref _successful);
             return RedisLease.Granted;
@@ -103,5 +200,37 @@ internal sealed class RedisRateLimiter : RateLimiter
 
         Interlocked.Increment(ref _failed);
         return RedisLease.Refused(TimeSpan.FromMicroseconds(values[1]));
+    }
+
+    /// <summary>Gives back the permits taken ahead and not used, best effort, when the partition is dropped.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        int unused;
+        lock (_gate)
+        {
+            unused = _held + _returning;
+            _held = _returning = 0;
+        }
+
+        if (disposing && unused > 0)
+        {
+            _ = _redis.EvaluateAsync(Script, _key, [_emissionMicroseconds, _burst, 0, 0, unused]).AsTask();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Counts <paramref name="permits"/> asked now; returns how many the previous window used (the next batch's size).</summary>
+    private int Count(long now, int permits)
+    {
+        if (now - _windowStart >= _window)
+        {
+            _usedLastWindow = now - _windowStart < 2 * _window ? _usedThisWindow : 0;
+            _usedThisWindow = 0;
+            _windowStart = now;
+        }
+
+        _usedThisWindow += permits;
+        return _usedLastWindow;
     }
 }

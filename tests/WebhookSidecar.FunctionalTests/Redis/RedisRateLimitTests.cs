@@ -23,6 +23,14 @@ public sealed class RedisRateLimitTests : RedisSidecarPair
             "perclient", "/hooks/perclient",
             ("Verification:Preset", "github"), ("Verification:Secrets:0", Secrets.Add(Secret)),
             ("RateLimit:PerClient:PermitsPerSecond", "0.01"), ("RateLimit:PerClient:Burst", "3"));
+        config.Route(
+            "busy", "/hooks/busy",
+            ("Verification:Preset", "github"), ("Verification:Secrets:0", Secrets.Add(Secret)),
+            ("RateLimit:PerClient:PermitsPerSecond", "0.01"), ("RateLimit:PerClient:Burst", "40"));
+        config.Route(
+            "roomy", "/hooks/roomy",
+            ("Verification:Preset", "github"), ("Verification:Secrets:0", Secrets.Add(Secret)),
+            ("RateLimit:PerClient:PermitsPerSecond", "1000"), ("RateLimit:PerClient:Burst", "100000"));
     }
 
     [Fact]
@@ -70,6 +78,69 @@ public sealed class RedisRateLimitTests : RedisSidecarPair
         Assert.InRange(accepted, 3, 3 + Refilled(started));
         Assert.StartsWith("HTTP/1.1 429", limited, StringComparison.Ordinal);
         Assert.Contains("Retry-After:", limited, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A client over its limit at two replicas: the sum admitted never exceeds the burst (and falls short
+    /// of it by at most the batches, a quarter of the burst, still held at the end), and a refusal is
+    /// remembered, so Redis sees far fewer round trips than requests. Unsigned requests: the limiter runs
+    /// before verification, and no replay script runs after it.
+    /// </summary>
+    [Fact]
+    public async Task PerClient_BusyClientAtBothInstances_FewerRoundTripsThanRequestsAndNeverOverTheBurst()
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        var scriptsBefore = await ScriptCallsAsync();
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        for (var round = 0; round < 64; round++)
+        {
+            var sidecar = round % 8 < 4 ? A : B;
+            await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/hooks/busy") { Content = new StringContent("{}") };
+                using var response = await sidecar.Public.SendAsync(request, Cancel);
+                statuses.Add(response.StatusCode);
+            }));
+        }
+
+        var roundTrips = await ScriptCallsAsync() - scriptsBefore;
+        var admitted = statuses.Count(static s => s == HttpStatusCode.Unauthorized);
+        Assert.Equal(128, admitted + statuses.Count(static s => s == HttpStatusCode.TooManyRequests));
+        Assert.InRange(admitted, 40 - (2 * 9), 40 + Refilled(started));
+        Assert.True(roundTrips < 128 / 2, $"{roundTrips} round trips for 128 requests");
+        Assert.Empty(Backend.Received);
+    }
+
+    /// <summary>
+    /// A busy client within its limit: after its first 100 ms window, each round trip takes as many
+    /// permits as the previous window used (at most 64), so Redis sees far fewer round trips than
+    /// requests. Sequential for 400 ms, so every window holds several requests however slow the machine.
+    /// </summary>
+    [Fact]
+    public async Task PerClient_BusyClientWithinItsLimit_PermitsTakenInBatches()
+    {
+        var scriptsBefore = await ScriptCallsAsync();
+        var started = TimeProvider.System.GetTimestamp();
+        var requests = 0;
+        while (TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromMilliseconds(400))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/hooks/roomy") { Content = new StringContent("{}") };
+            using var response = await A.Public.SendAsync(request, Cancel);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            requests++;
+        }
+
+        var roundTrips = await ScriptCallsAsync() - scriptsBefore;
+        Assert.True(requests >= 8, $"only {requests} requests in 400 ms");
+        Assert.True(roundTrips <= requests / 2, $"{roundTrips} round trips for {requests} requests");
+    }
+
+    /// <summary>Scripts Redis has run (EVAL and EVALSHA), from INFO commandstats.</summary>
+    private async Task<long> ScriptCallsAsync()
+    {
+        var stats = await Redis.CommandAsync("INFO commandstats");
+        return System.Text.RegularExpressions.Regex.Matches(stats, @"cmdstat_eval(?:sha)?:calls=(\d+)")
+            .Sum(static m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     /// <summary>Permits the 0.01/s rate may have added since <paramref name="started"/>.</summary>
