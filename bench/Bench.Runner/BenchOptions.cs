@@ -20,7 +20,7 @@ internal sealed record BenchOptions
     public TimeSpan WarmupRun { get; init; } = TimeSpan.FromSeconds(8);
 
     /// <summary>Interleaved floor/mode rounds of closed-loop runs per mode; the median ratio is reported.</summary>
-    public int Rounds { get; init; } = 3;
+    public int Rounds { get; init; } = 5;
 
     public int IdleConnections { get; init; } = 1000;
 

@@ -34,7 +34,18 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
         var rounds = new List<(ClosedRun Floor, ClosedRun Mode)>();
         for (var round = 0; round < options.Rounds; round++)
         {
-            rounds.Add((await ClosedLoopAsync("plain-yarp", floor), await ClosedLoopAsync(mode, server)));
+            // Alternate which goes first (floor, mode, mode, floor, ...), so a drift in the machine's speed
+            // within a round does not always favour the same side.
+            if (round % 2 == 0)
+            {
+                var floorRun = await ClosedLoopAsync("plain-yarp", floor);
+                rounds.Add((floorRun, await ClosedLoopAsync(mode, server)));
+            }
+            else
+            {
+                var modeRun = await ClosedLoopAsync(mode, server);
+                rounds.Add((await ClosedLoopAsync("plain-yarp", floor), modeRun));
+            }
         }
 
         var ratios = rounds.Select(static r => r.Mode.Load.Rps / r.Floor.Load.Rps).ToList();
