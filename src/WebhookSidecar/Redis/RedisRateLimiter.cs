@@ -158,12 +158,25 @@ internal sealed class RedisRateLimiter : RateLimiter
             _returning = 0;
         }
 
-        var result = await _redis.EvaluateAsync(Script, _key, [_emissionMicroseconds, _burst, wanted, permitCount, giveBack]);
+        long[]? values = null;
+        try
+        {
+            values = (long[]?)await _redis.EvaluateAsync(Script, _key, [_emissionMicroseconds, _burst, wanted, permitCount, giveBack]);
+        }
+        finally
+        {
+            if (batching)
+            {
+                lock (_gate)
+                {
+                    _fetching = false;
+                }
+            }
+        }
+
         var after = _time.GetTimestamp();
-        var values = (long[]?)result;
         lock (_gate)
         {
-            _fetching &= !batching;
             if (values is null)
             {
                 _returning += giveBack;
