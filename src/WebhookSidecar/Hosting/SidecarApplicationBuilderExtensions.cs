@@ -26,7 +26,7 @@ public static class SidecarApplicationBuilderExtensions
 
         app.UseRouting();
         app.UseMiddleware<WebhookContextMiddleware>();
-        app.UseRateLimiter();
+        app.UseMiddleware<ClientRateLimitMiddleware>();
         app.UseMiddleware<Net.SourceAllowListMiddleware>();
         app.UseMiddleware<BodyBufferingMiddleware>();
         app.UseMiddleware<Signatures.Handshakes.HandshakeMiddleware>();

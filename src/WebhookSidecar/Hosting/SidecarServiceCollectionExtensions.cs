@@ -66,12 +66,7 @@ public static class SidecarServiceCollectionExtensions
                 context.RequestTransforms.Add(new ForwardedHeadersTransform());
             });
 
-        services.AddRateLimiter(static options =>
-        {
-            options.AddPolicy(ClientRateLimitPolicy.Name, new ClientRateLimitPolicy());
-            options.RejectionStatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status429TooManyRequests;
-            options.OnRejected = ClientRateLimitPolicy.OnRejectedAsync;
-        });
+        services.AddSingleton<ClientRateLimiter>();
 
         services.AddHealthChecks()
             .AddCheck<ConfigurationReadinessCheck>("configuration", tags: [AdminEndpoints.ReadyTag])

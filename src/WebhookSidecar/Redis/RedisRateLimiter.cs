@@ -23,8 +23,9 @@ namespace WebhookSidecar.Redis;
 /// </para>
 /// <para>
 /// Only <see cref="RateLimiter.AcquireAsync"/> consults Redis. <see cref="RateLimiter.AttemptAcquire"/> is
-/// synchronous and must not block a request thread on the network, so it never grants a permit: ASP.NET
-/// Core's rate limiting middleware then falls back to <c>AcquireAsync</c>, and so does every caller here.
+/// synchronous and must not block a request thread on the network, so it never grants a permit: the
+/// per-client stage (<see cref="RateLimiting.ClientRateLimitMiddleware"/>) then awaits <c>AcquireAsync</c>,
+/// and the budget stage only ever calls that.
 /// </para>
 /// </summary>
 internal sealed class RedisRateLimiter : RateLimiter

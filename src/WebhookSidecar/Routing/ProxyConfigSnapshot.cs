@@ -63,11 +63,6 @@ internal sealed class ProxyConfigSnapshot
             data[$"{prefix}:ClusterId"] = config.Dispatch.Cluster;
         }
 
-        if (route.Limits.PerClient is not null)
-        {
-            data[$"{prefix}:RateLimiterPolicy"] = ClientRateLimitPolicy.Name;
-        }
-
         if (config.Dispatch.PreserveHost)
         {
             data[$"{prefix}:Transforms:0:RequestHeaderOriginalHost"] = "true";
