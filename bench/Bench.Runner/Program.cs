@@ -39,7 +39,7 @@ if (options.Runs("forward") || options.Runs("flood") || options.Runs("oversized"
 
     if (options.Runs("flood"))
     {
-        await scenarios.FloodAsync(sidecar.EndPoint, plain.Max.Rps);
+        await scenarios.FloodAsync(sidecar.EndPoint, await scenarios.FloorNowAsync(yarp));
     }
 
     if (options.Runs("oversized"))
@@ -49,7 +49,7 @@ if (options.Runs("forward") || options.Runs("flood") || options.Runs("oversized"
 
     if (options.Runs("slow"))
     {
-        await scenarios.SlowSendersAsync(sidecar, plain.Max.Rps);
+        await scenarios.SlowSendersAsync(sidecar, await scenarios.FloorNowAsync(yarp));
     }
 }
 

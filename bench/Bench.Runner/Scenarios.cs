@@ -61,6 +61,12 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
     }
 
     /// <summary>
+    /// Plain YARP's forwarding rate now: a closed-loop run right before a scenario that is compared with it
+    /// (flood, slow senders), so the machine's drift since the floor's first run does not enter the ratio.
+    /// </summary>
+    public async Task<double> FloorNowAsync(ChildProcess floor) => (await ClosedLoopAsync("plain-yarp", floor)).Load.Rps;
+
+    /// <summary>
     /// A fresh process runs its first seconds on unoptimised (tier-0) code and the background JIT competes
     /// for the same two cores, so a closed-loop run of <see cref="BenchOptions.WarmupRun"/>, unmeasured, comes
     /// first: every server is measured with its steady-state code.
