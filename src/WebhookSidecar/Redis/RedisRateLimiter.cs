@@ -166,32 +166,8 @@ internal sealed class RedisRateLimiter : RateLimiter
         }
         finally
         {
-            if (batching)
-            {
-                lock (_gate)
-                {
-                    _fetching = false;
-                }
-            }
-        }
-
-        var after = _time.GetTimestamp();
-        lock (_gate)
-        {
-            if (values is null)
-            {
-                _returning += giveBack;
-            }
-            else if (values[0] > permitCount)
-            {
-                _held += (int)values[0] - permitCount;
-                _heldUntil = after + _window;
-            }
-            else if (values[0] == 0)
-            {
-                _permitAt = now + (long)(values[1] / 1e6 * _time.TimestampFrequency);
-                _refusedUntil = Math.Min(_permitAt, after + _window);
-            }
+            // Also when the call threw: the batch mark is cleared and the permits to give back are kept.
+            Settle(values, now, permitCount, giveBack, batching);
         }
 
         if (values is null)
@@ -214,6 +190,30 @@ internal sealed class RedisRateLimiter : RateLimiter
 
         Interlocked.Increment(ref _failed);
         return RedisLease.Refused(TimeSpan.FromMicroseconds(values[1]));
+    }
+
+    /// <summary>Keeps what a round trip left to hold locally: permits beyond the one asked, or a refusal; or, when it failed, the permits it was to give back.</summary>
+    private void Settle(long[]? values, long asked, int permitCount, int giveBack, bool batching)
+    {
+        var after = _time.GetTimestamp();
+        lock (_gate)
+        {
+            _fetching &= !batching;
+            if (values is null)
+            {
+                _returning += giveBack;
+            }
+            else if (values[0] > permitCount)
+            {
+                _held += (int)values[0] - permitCount;
+                _heldUntil = after + _window;
+            }
+            else if (values[0] == 0)
+            {
+                _permitAt = asked + (long)(values[1] / 1e6 * _time.TimestampFrequency);
+                _refusedUntil = Math.Min(_permitAt, after + _window);
+            }
+        }
     }
 
     /// <summary>Gives back the permits taken ahead and not used, best effort, when the partition is dropped.</summary>

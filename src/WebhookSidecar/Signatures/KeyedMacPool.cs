@@ -14,8 +14,6 @@ internal sealed class KeyedMacPool(HmacAlgorithm algorithm, byte[] key)
 {
     private readonly IncrementalHash?[] _slots = new IncrementalHash?[Math.Clamp(Environment.ProcessorCount * 2, 4, 64)];
 
-    public HmacAlgorithm Algorithm { get; } = algorithm;
-
     /// <summary>Writes the MAC of <paramref name="message"/> to <paramref name="destination"/>; returns its length.</summary>
     public int Compute(ReadOnlySpan<byte> message, Span<byte> destination)
     {
@@ -47,7 +45,7 @@ internal sealed class KeyedMacPool(HmacAlgorithm algorithm, byte[] key)
             }
         }
 
-        return IncrementalHash.CreateHMAC(Name(Algorithm), key);
+        return IncrementalHash.CreateHMAC(Name(algorithm), key);
     }
 
     private void Return(IncrementalHash hmac)

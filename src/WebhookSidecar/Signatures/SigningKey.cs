@@ -12,7 +12,7 @@ public sealed class SigningKey
     private readonly byte[] _key;
 
     /// <summary>Reusable keyed MAC instances, by <see cref="HmacAlgorithm"/>, made on first use.</summary>
-    private readonly KeyedMacPool?[] _macs = new KeyedMacPool?[3];
+    private readonly KeyedMacPool?[] _macs = new KeyedMacPool?[Enum.GetValues<HmacAlgorithm>().Length];
 
     public SigningKey(string id, byte[] key, DateTimeOffset? expiresAt = null)
     {
