@@ -98,7 +98,7 @@ public sealed class KafkaConfigReaderTests
         Assert.True(settings.EnableIdempotence);
         Assert.Equal(Confluent.Kafka.Acks.All, settings.Acks);
         Assert.Equal(4000, settings.MessageTimeoutMs);
-        Assert.Equal(5, settings.LingerMs);
+        Assert.Equal(1, settings.LingerMs);
     }
 
     [Fact]

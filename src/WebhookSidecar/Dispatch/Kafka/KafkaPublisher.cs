@@ -20,13 +20,14 @@ internal sealed class KafkaPublisher : IHostedService, IDisposable
     private volatile bool _stopping;
     private volatile Error? _fatal;
 
-    public KafkaPublisher(RouteTableProvider routes, TimeProvider time, ILogger<KafkaPublisher> logger)
+    public KafkaPublisher(RouteTableProvider routes, TimeProvider time, ILogger<KafkaPublisher> logger, ProducerSettingsOverride? settingsOverride = null)
     {
         _time = time;
         _logger = logger;
         Config = routes.Current.Config.Kafka ?? throw new InvalidOperationException("Sidecar:Kafka is not configured");
         KafkaNativeLibrary.EnsureLoaded();
         var settings = KafkaProducerSettings.Build(Config);
+        settingsOverride?.Invoke(settings);
         try
         {
             Producer = new ProducerBuilder<byte[], byte[]>(settings)
