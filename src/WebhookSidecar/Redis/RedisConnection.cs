@@ -182,6 +182,12 @@ internal sealed partial class RedisConnection : IDisposable
         options.AsyncTimeout = timeout;
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ReconnectRetryPolicy = new ExponentialRetry(250, 5000);
+
+        // Socket I/O and completions on .NET's thread pool, not the client's shared set of 10 dedicated
+        // threads. That set protects apps that block pool threads on synchronous Redis calls; the sidecar
+        // makes none, and on two cores the hand-offs to those threads cost a quarter of its CPU per
+        // request in Redis mode (concurrent A/B, docs/performance.md).
+        options.SocketManager = SocketManager.ThreadPool;
         return options;
     }
 
