@@ -13,6 +13,9 @@ namespace WebhookSidecar.Redis;
 internal sealed partial class RedisConnection : IDisposable
 {
     private static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(10);
+    private const int TopologyUnknown = 0;
+    private const int TopologyStandalone = 1;
+    private const int TopologyCluster = 2;
 
     private readonly ConnectionMultiplexer _multiplexer;
     private readonly IDatabase _database;
@@ -21,6 +24,7 @@ internal sealed partial class RedisConnection : IDisposable
     private readonly TimeSpan _timeout;
     private long _lastFailureLog = long.MinValue;
     private int _down;
+    private int _topology;
 
     public RedisConnection(RedisConfig config, TimeProvider time, ILogger<RedisConnection> logger, Func<string, string?>? environment = null)
     {
@@ -43,6 +47,8 @@ internal sealed partial class RedisConnection : IDisposable
         };
         _multiplexer.ConnectionRestored += (_, e) =>
         {
+            // The server behind the endpoints may have changed while away: look at its topology again.
+            Volatile.Write(ref _topology, TopologyUnknown);
             if (e.ConnectionType == ConnectionType.Interactive && Interlocked.Exchange(ref _down, 0) == 1 && _logger.IsEnabled(LogLevel.Information))
             {
                 var endpoint = Format(e.EndPoint);
@@ -61,8 +67,30 @@ internal sealed partial class RedisConnection : IDisposable
     /// <summary>True while a connection to the server is up.</summary>
     public bool IsConnected => _multiplexer.IsConnected;
 
+    /// <summary>
+    /// True once the connected server is known not to be a Redis Cluster, so one script may touch keys of
+    /// different hash slots. False while not known yet (not connected since start or since a reconnect).
+    /// </summary>
+    public bool IsStandalone
+    {
+        get
+        {
+            var topology = Volatile.Read(ref _topology);
+            if (topology == TopologyUnknown && _multiplexer.IsConnected)
+            {
+                topology = _multiplexer.GetServers().Any(static s => s.IsConnected && s.ServerType == ServerType.Cluster) ? TopologyCluster : TopologyStandalone;
+                Volatile.Write(ref _topology, topology);
+            }
+
+            return topology == TopologyStandalone;
+        }
+    }
+
     /// <summary>Runs a Lua script (cached by the client, sent by SHA). Null when Redis did not answer in time or failed.</summary>
-    public async ValueTask<RedisResult?> EvaluateAsync(string script, RedisKey key, RedisValue[] values)
+    public ValueTask<RedisResult?> EvaluateAsync(string script, RedisKey key, RedisValue[] values) => EvaluateAsync(script, [key], values);
+
+    /// <summary>Runs a Lua script over several keys (one hash slot on a Cluster). Null when Redis did not answer in time or failed.</summary>
+    public async ValueTask<RedisResult?> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values)
     {
         if (!_multiplexer.IsConnected)
         {
@@ -73,7 +101,7 @@ internal sealed partial class RedisConnection : IDisposable
         Task<RedisResult> task;
         try
         {
-            task = _database.ScriptEvaluateAsync(script, [key], values, CommandFlags.DemandMaster);
+            task = _database.ScriptEvaluateAsync(script, keys, values, CommandFlags.DemandMaster);
         }
         catch (RedisException e)
         {

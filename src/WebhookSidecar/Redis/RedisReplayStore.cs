@@ -42,7 +42,19 @@ internal sealed class RedisReplayStore : IReplayStore
     private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
     private long _nextToken;
 
-    public RedisReplayStore(RedisConnection redis) => _redis = redis;
+    private readonly ReplayCommandBatcher? _batcher;
+
+    public RedisReplayStore(RedisConnection redis)
+        : this(redis, batch: true)
+    {
+    }
+
+    /// <summary>With <paramref name="batch"/> false, one script per operation (what a Redis Cluster gets).</summary>
+    internal RedisReplayStore(RedisConnection redis, bool batch)
+    {
+        _redis = redis;
+        _batcher = batch ? new ReplayCommandBatcher(redis) : null;
+    }
 
     public string Name => "redis";
 
@@ -52,9 +64,12 @@ internal sealed class RedisReplayStore : IReplayStore
     public async ValueTask<ReplayClaim> TryClaimAsync(string key, TimeSpan inFlightTtl, CancellationToken cancellationToken)
     {
         var token = Interlocked.Increment(ref _nextToken);
-        var result = await _redis.EvaluateAsync(ClaimScript, KeyOf(key), [Owner(token), Milliseconds(inFlightTtl)]);
-        return result is null ? ReplayClaim.Unavailable(key) : (int)result switch
+        var result = Batching
+            ? await _batcher!.ClaimAsync(KeyOf(key), Owner(token), Milliseconds(inFlightTtl))
+            : (int?)await _redis.EvaluateAsync(ClaimScript, KeyOf(key), [Owner(token), Milliseconds(inFlightTtl)]);
+        return result switch
         {
+            null => ReplayClaim.Unavailable(key),
             1 => new ReplayClaim(ReplayClaimStatus.Claimed, key, token),
             2 => ReplayClaim.Delivered(key),
             _ => ReplayClaim.InFlight(key),
@@ -63,7 +78,10 @@ internal sealed class RedisReplayStore : IReplayStore
 
     public async ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        if (await _redis.EvaluateAsync(CommitScript, KeyOf(claim.Key), [Owner(claim.Token), Milliseconds(ttl)]) is null)
+        var reached = Batching
+            ? await _batcher!.CommitAsync(KeyOf(claim.Key), Owner(claim.Token), Milliseconds(ttl)) is not null
+            : await _redis.EvaluateAsync(CommitScript, KeyOf(claim.Key), [Owner(claim.Token), Milliseconds(ttl)]) is not null;
+        if (!reached)
         {
             // The claim stays in flight until its TTL: retries get 409 meanwhile, then are accepted again.
             throw new RedisException("commit did not reach Redis; the claim expires after the route's in-flight TTL");
@@ -72,11 +90,17 @@ internal sealed class RedisReplayStore : IReplayStore
 
     public async ValueTask ReleaseAsync(ReplayClaim claim, CancellationToken cancellationToken)
     {
-        if (await _redis.EvaluateAsync(ReleaseScript, KeyOf(claim.Key), [Owner(claim.Token)]) is null)
+        var reached = Batching
+            ? await _batcher!.ReleaseAsync(KeyOf(claim.Key), Owner(claim.Token)) is not null
+            : await _redis.EvaluateAsync(ReleaseScript, KeyOf(claim.Key), [Owner(claim.Token)]) is not null;
+        if (!reached)
         {
             throw new RedisException("release did not reach Redis; the claim expires after the route's in-flight TTL");
         }
     }
+
+    /// <summary>Batched unless turned off or the server is (or may be) a Redis Cluster.</summary>
+    private bool Batching => _batcher is not null && _redis.IsStandalone;
 
     private RedisValue Owner(long token) => string.Concat("inflight:", _instance, ":", token.ToString(CultureInfo.InvariantCulture));
 

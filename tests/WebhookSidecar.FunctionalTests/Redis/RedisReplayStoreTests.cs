@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebhookSidecar.Configuration;
+using WebhookSidecar.FunctionalTests.Infrastructure;
+using WebhookSidecar.Redis;
+using WebhookSidecar.Replay;
+
+namespace WebhookSidecar.FunctionalTests.Redis;
+
+/// <summary>
+/// The Redis replay store itself against a real redis-server, batched (what a single Redis or a primary
+/// gets) and one script per operation (what a Redis Cluster gets): the same answers either way, batches
+/// keep the order operations were asked in, and an outage fails what is waiting without stopping the sender.
+/// </summary>
+[Trait("Area", "Redis")]
+public sealed class RedisReplayStoreTests : IAsyncLifetime
+{
+    private static readonly TimeSpan InFlight = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Delivered = TimeSpan.FromMinutes(5);
+    private RedisServer _redis = null!;
+    private RedisConnection _connection = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _redis = await RedisServer.StartNewAsync();
+        _connection = new RedisConnection(
+            new RedisConfig { Endpoints = [_redis.Endpoint], OperationTimeout = TimeSpan.FromSeconds(3), ConnectTimeout = TimeSpan.FromSeconds(1) },
+            TimeProvider.System,
+            NullLogger<RedisConnection>.Instance);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _connection.Dispose();
+        await _redis.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ConcurrentClaimsOfOneKey_OneClaimed_OthersInFlight_ThenDuplicateAfterCommit(bool batch)
+    {
+        var store = new RedisReplayStore(_connection, batch);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => store.TryClaimAsync("r:id:one", InFlight, Cancel).AsTask()));
+        var claimed = Assert.Single(claims, c => c.Status == ReplayClaimStatus.Claimed);
+        Assert.All(claims.Where(c => c != claimed), c => Assert.Equal(ReplayClaimStatus.InFlight, c.Status));
+
+        await store.CommitAsync(claimed, Delivered, Cancel);
+        Assert.Equal(ReplayClaimStatus.Delivered, (await store.TryClaimAsync("r:id:one", InFlight, Cancel)).Status);
+        Assert.EndsWith("delivered", await _redis.CommandAsync("GET webhook-sidecar:replay:r:id:one"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Release_KeyClaimableAgain_AndOnlyTheOwnerSettles(bool batch)
+    {
+        var store = new RedisReplayStore(_connection, batch);
+        var other = new RedisReplayStore(_connection, batch);  // another replica: another instance id
+        var first = await store.TryClaimAsync("r:id:two", InFlight, Cancel);
+
+        await other.ReleaseAsync(first, Cancel);  // same token, another owner: not its claim, no effect
+        Assert.Equal(ReplayClaimStatus.InFlight, (await other.TryClaimAsync("r:id:two", InFlight, Cancel)).Status);
+        await store.ReleaseAsync(first, Cancel);
+        var again = await other.TryClaimAsync("r:id:two", InFlight, Cancel);
+
+        Assert.Equal(ReplayClaimStatus.Claimed, first.Status);
+        Assert.Equal(ReplayClaimStatus.Claimed, again.Status);
+        await store.CommitAsync(first, Delivered, Cancel);  // its claim is gone: no effect
+        Assert.Equal(ReplayClaimStatus.InFlight, (await store.TryClaimAsync("r:id:two", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
+    public async Task Batched_OperationsRunInTheOrderAsked_ManyPerScript()
+    {
+        var store = new RedisReplayStore(_connection, batch: true);
+        var keys = Enumerable.Range(0, 200).Select(i => $"r:id:order-{i}").ToList();
+        var scriptsBefore = await ScriptCallsAsync();
+
+        var claims = await Task.WhenAll(keys.Select(k => store.TryClaimAsync(k, InFlight, Cancel).AsTask()));
+        // Not awaited one by one: each commit and the duplicate that follows it are asked back to back, so
+        // they often share a script, and the duplicate must still see the commit.
+        var settled = new List<Task<ReplayClaim>>();
+        var commits = new List<Task>();
+        foreach (var claim in claims)
+        {
+            commits.Add(store.CommitAsync(claim, Delivered, Cancel).AsTask());
+            settled.Add(store.TryClaimAsync(claim.Key, InFlight, Cancel).AsTask());
+        }
+
+        await Task.WhenAll(commits);
+        var duplicates = await Task.WhenAll(settled);
+        var scripts = await ScriptCallsAsync() - scriptsBefore;
+
+        Assert.All(claims, c => Assert.Equal(ReplayClaimStatus.Claimed, c.Status));
+        Assert.All(duplicates, d => Assert.Equal(ReplayClaimStatus.Delivered, d.Status));
+        Assert.True(scripts < 600 / 2, $"{scripts} scripts for 600 operations");
+    }
+
+    [Fact]
+    public async Task Batched_RedisDown_WaitingOperationsUnavailable_ThenServedAgainWhenBack()
+    {
+        var store = new RedisReplayStore(_connection, batch: true);
+        Assert.Equal(ReplayClaimStatus.Claimed, (await store.TryClaimAsync("r:id:before", InFlight, Cancel)).Status);
+
+        await _redis.PauseAsync();
+        var clock = Stopwatch.StartNew();
+        var stalled = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => store.TryClaimAsync($"r:id:down-{i}", InFlight, Cancel).AsTask()));
+        var waited = clock.Elapsed;
+        await _redis.ResumeAsync();
+
+        Assert.All(stalled, c => Assert.Equal(ReplayClaimStatus.Unavailable, c.Status));
+        // One batch on the wire and the rest behind it: twice the operation timeout (3 s), plus a loaded machine's slack.
+        Assert.True(waited < TimeSpan.FromSeconds(10), $"answered after {waited}");
+        var after = ReplayClaim.Unavailable("r:id:after");
+        for (var attempt = 0; attempt < 100 && after.Status != ReplayClaimStatus.Claimed; attempt++)
+        {
+            after = await store.TryClaimAsync($"r:id:after-{attempt}", InFlight, Cancel);
+            await Task.Delay(after.Status == ReplayClaimStatus.Claimed ? 0 : 200, Cancel);
+        }
+
+        Assert.Equal(ReplayClaimStatus.Claimed, after.Status);
+    }
+
+    private async Task<long> ScriptCallsAsync()
+    {
+        var stats = await _redis.CommandAsync("INFO commandstats");
+        return System.Text.RegularExpressions.Regex.Matches(stats, @"cmdstat_eval(?:sha)?:calls=(\d+)")
+            .Sum(static m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+}
