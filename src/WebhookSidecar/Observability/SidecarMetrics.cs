@@ -13,6 +13,18 @@ internal sealed class SidecarMetrics
 {
     public const string MeterName = "WebhookSidecar";
 
+    // Bucket bounds in seconds. Without them OpenTelemetry uses its default 0, 5, 10, 25 ... 10,000, made
+    // for milliseconds: every observation fell in the first bucket (≤ 5 s) and quantiles were meaningless.
+
+    /// <summary>A whole request: 1 ms to 30 s (a provider gives up at about 10–30 s).</summary>
+    internal static readonly double[] RequestBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+    /// <summary>One stage: verification takes microseconds, a backend call up to seconds.</summary>
+    internal static readonly double[] StageBuckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+    /// <summary>Signed: negative when the sender's clock is ahead; ±5 min is the usual tolerance.</summary>
+    internal static readonly double[] SkewBuckets = [-300, -60, -10, -1, 0, 1, 10, 60, 300, 600, 3600];
+
     private readonly Counter<long> _requests;
     private readonly Counter<long> _secretMatches;
     private readonly Counter<long> _shadowFailures;
@@ -31,12 +43,12 @@ internal sealed class SidecarMetrics
             "webhook_sidecar.secret.matches", "{request}", "Verified requests by the secret that matched: shows when an old secret stops being used.");
         _shadowFailures = meter.CreateCounter<long>(
             "webhook_sidecar.shadow.would_fail", "{request}", "Requests on shadow-mode routes that failed verification but were let through, by reason.");
-        _duration = meter.CreateHistogram<double>(
-            "webhook_sidecar.request.duration", "s", "Time from route match to the answer.");
-        _stageDuration = meter.CreateHistogram<double>(
-            "webhook_sidecar.stage.duration", "s", "Time spent in each stage: buffer, verify, replay, dispatch.");
-        _clockSkew = meter.CreateHistogram<double>(
-            "webhook_sidecar.clock_skew", "s", "Receive time minus the signed timestamp, for schemes with a timestamp.");
+        _duration = meter.CreateHistogram(
+            "webhook_sidecar.request.duration", "s", "Time from route match to the answer.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = RequestBuckets });
+        _stageDuration = meter.CreateHistogram(
+            "webhook_sidecar.stage.duration", "s", "Time spent in each stage: buffer, verify, replay, dispatch.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = StageBuckets });
+        _clockSkew = meter.CreateHistogram(
+            "webhook_sidecar.clock_skew", "s", "Receive time minus the signed timestamp, for schemes with a timestamp.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = SkewBuckets });
         meter.CreateObservableGauge(
             "webhook_sidecar.buffered_bytes", () => buffers.Used, "By", "Bytes held in request body buffers now.");
     }

@@ -70,6 +70,13 @@ public sealed partial class PrometheusEndpointTests : SidecarTestBase
         Assert.Contains("# TYPE webhook_sidecar_buffered_bytes", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE webhook_sidecar_request_duration_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE webhook_sidecar_clock_skew_seconds histogram", text, StringComparison.Ordinal);
+
+        // Bounds in seconds, not OpenTelemetry's millisecond-shaped default (0, 5, 10 ... 10,000), under
+        // which every observation fell in le="5" and histogram_quantile answered nonsense.
+        Assert.Contains("webhook_sidecar_request_duration_seconds_bucket{otel_scope_name=\"WebhookSidecar\",outcome=\"accepted\",route=\"prom-github\",le=\"0.001\"}", text, StringComparison.Ordinal);
+        Assert.Contains("webhook_sidecar_stage_duration_seconds_bucket{otel_scope_name=\"WebhookSidecar\",route=\"prom-github\",stage=\"verify\",le=\"1E-05\"}", text, StringComparison.Ordinal);
+        Assert.Contains("webhook_sidecar_clock_skew_seconds_bucket{otel_scope_name=\"WebhookSidecar\",route=\"prom-stripe\",le=\"-300\"}", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("le=\"7500\"", text.Split('\n').Where(static l => l.StartsWith("webhook_sidecar_", StringComparison.Ordinal)).Aggregate(string.Empty, string.Concat), StringComparison.Ordinal);
         Assert.Contains("# TYPE http_server_request_duration_seconds histogram", text, StringComparison.Ordinal);
 
         // Per-request framework instruments that repeat the sidecar's own, left out for their cost (docs/operations.md).
