@@ -16,11 +16,14 @@ internal sealed class SidecarMetrics
     // Bucket bounds in seconds. Without them OpenTelemetry uses its default 0, 5, 10, 25 ... 10,000, made
     // for milliseconds: every observation fell in the first bucket (≤ 5 s) and quantiles were meaningless.
 
-    /// <summary>A whole request: 1 ms to 30 s (a provider gives up at about 10–30 s).</summary>
+    /// <summary>A whole request, or a Kafka produce: 1 ms to 30 s (a provider gives up at about 10–30 s).</summary>
     internal static readonly double[] RequestBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
     /// <summary>One stage: verification takes microseconds, a backend call up to seconds.</summary>
     internal static readonly double[] StageBuckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+    /// <summary>Queue delivery lag: 10 ms (delivered at once) to a day (retried through a long backend outage).</summary>
+    internal static readonly double[] LagBuckets = [0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400];
 
     /// <summary>Signed: negative when the sender's clock is ahead; ±5 min is the usual tolerance.</summary>
     internal static readonly double[] SkewBuckets = [-300, -60, -10, -1, 0, 1, 10, 60, 300, 600, 3600];

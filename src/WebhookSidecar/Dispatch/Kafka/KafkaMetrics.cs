@@ -13,8 +13,8 @@ internal sealed class KafkaMetrics
     public KafkaMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(SidecarMetrics.MeterName);
-        _produceDuration = meter.CreateHistogram<double>(
-            "webhook_sidecar.kafka.produce.duration", "s", "Time from handing a record to the producer to its delivery report (or the request's budget), by route and outcome.");
+        _produceDuration = meter.CreateHistogram(
+            "webhook_sidecar.kafka.produce.duration", "s", "Time from handing a record to the producer to its delivery report (or the request's budget), by route and outcome.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = SidecarMetrics.RequestBuckets });
         _produceFailures = meter.CreateCounter<long>(
             "webhook_sidecar.kafka.produce.failures", "{record}", "Records not acknowledged, by route and reason (queue_full, timed_out, stopping, or the broker's error code).");
     }

@@ -27,8 +27,8 @@ internal sealed class QueueMetrics
             "webhook_sidecar.queue.refused", "{event}", "Events the queue could not store (full, error): answered 503.");
         _attempts = meter.CreateCounter<long>(
             "webhook_sidecar.queue.attempts", "{attempt}", "Delivery attempts by route and outcome (delivered, retry, dead_letter).");
-        _lag = meter.CreateHistogram<double>(
-            "webhook_sidecar.queue.delivery.lag", "s", "Time from receipt to successful delivery.");
+        _lag = meter.CreateHistogram(
+            "webhook_sidecar.queue.delivery.lag", "s", "Time from receipt to successful delivery.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = SidecarMetrics.LagBuckets });
         meter.CreateObservableGauge("webhook_sidecar.queue.depth", () => Observe(static s => s.Pending), "{event}", "Events waiting for delivery.");
         meter.CreateObservableGauge("webhook_sidecar.queue.dead_letters", () => Observe(static s => s.Dead), "{event}", "Dead letters waiting for a redrive or a purge.");
         meter.CreateObservableGauge("webhook_sidecar.queue.bytes", () => Observe(static s => s.Bytes), "By", "Bytes of queued events counted against Sidecar:Queue:MaxDiskBytes.");
