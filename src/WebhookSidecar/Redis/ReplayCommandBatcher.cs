@@ -17,20 +17,31 @@ internal sealed class ReplayCommandBatcher
 
     // Per key, ARGV holds (op, value, ttl). c: claim → 1 claimed, 2 delivered, 3 in flight.
     // d: commit (owner's value) → 1 committed, 0 not the owner. r: release (owner's value) → 1 or 0.
+    // -1: that key's command failed (wrong type, out of memory): pcall keeps it from failing the others.
     private const string Script = """
         local results = {}
         for i = 1, #KEYS do
           local op, value, ttl = ARGV[3 * i - 2], ARGV[3 * i - 1], ARGV[3 * i]
+          local result = -1
           if op == 'c' then
-            if redis.call('SET', KEYS[i], value, 'NX', 'PX', ttl) then results[i] = 1
-            elseif redis.call('GET', KEYS[i]) == 'delivered' then results[i] = 2
-            else results[i] = 3 end
-          elseif redis.call('GET', KEYS[i]) == value then
-            if op == 'd' then redis.call('SET', KEYS[i], 'delivered', 'PX', ttl) else redis.call('DEL', KEYS[i]) end
-            results[i] = 1
+            local set = redis.pcall('SET', KEYS[i], value, 'NX', 'PX', ttl)
+            if type(set) == 'table' and set.ok then
+              result = 1
+            elseif not set then
+              local current = redis.pcall('GET', KEYS[i])
+              if current == 'delivered' then result = 2 elseif type(current) == 'string' then result = 3 end
+            end
           else
-            results[i] = 0
+            local current = redis.pcall('GET', KEYS[i])
+            if current == value then
+              local done
+              if op == 'd' then done = redis.pcall('SET', KEYS[i], 'delivered', 'PX', ttl) else done = redis.pcall('DEL', KEYS[i]) end
+              if not (type(done) == 'table' and done.err) then result = 1 end
+            elseif type(current) ~= 'table' then
+              result = 0
+            end
           end
+          results[i] = result
         end
         return results
         """;
@@ -120,7 +131,8 @@ internal sealed class ReplayCommandBatcher
 
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Result.TrySetResult(answers is not null && i < answers.Length && answers[i].Resp2Type == ResultType.Integer ? (int)answers[i] : null);
+                var answer = answers is not null && i < answers.Length && answers[i].Resp2Type == ResultType.Integer ? (int)answers[i] : -1;
+                batch[i].Result.TrySetResult(answer >= 0 ? answer : null);
             }
 
             batch.Clear();

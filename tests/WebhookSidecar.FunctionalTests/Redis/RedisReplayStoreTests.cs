@@ -101,6 +101,22 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         Assert.True(scripts < 600 / 2, $"{scripts} scripts for 600 operations");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task KeyOfAnotherType_OnlyItsClaimUnavailable(bool batch)
+    {
+        var store = new RedisReplayStore(_connection, batch);
+        Assert.Equal(":1", await _redis.CommandAsync("HSET webhook-sidecar:replay:r:id:hash field value"));
+
+        // Asked together, so batched they share a script: the failing key must not fail the others.
+        var claims = await Task.WhenAll(new[] { "r:id:hash" }.Concat(Enumerable.Range(0, 20).Select(i => $"r:id:fine-{i}"))
+            .Select(k => store.TryClaimAsync(k, InFlight, Cancel).AsTask()));
+
+        Assert.Equal(ReplayClaimStatus.Unavailable, claims[0].Status);
+        Assert.All(claims.Skip(1), c => Assert.Equal(ReplayClaimStatus.Claimed, c.Status));
+    }
+
     [Fact]
     public async Task Batched_RedisDown_WaitingOperationsUnavailable_ThenServedAgainWhenBack()
     {
