@@ -35,6 +35,7 @@ if (options.Runs("forward") || options.Runs("flood") || options.Runs("oversized"
     if (options.Runs("forward"))
     {
         Compare(await scenarios.CompareAsync("verified-forward", sidecar, yarp, half));
+            await scenarios.SideBySideAsync("verified-forward", sidecar, yarp);
     }
 
     if (options.Runs("flood"))
@@ -63,6 +64,7 @@ if (options.Runs("redis") || options.Runs("outages"))
         if (options.Runs("redis"))
         {
             Compare(await scenarios.CompareAsync("verified-forward-redis", sidecar, yarp, half));
+            await scenarios.SideBySideAsync("verified-forward-redis", sidecar, yarp);
         }
 
         if (options.Runs("outages"))
@@ -88,6 +90,7 @@ if (options.Runs("kafka") || options.Runs("outages"))
     if (options.Runs("kafka"))
     {
         Compare(await scenarios.CompareAsync("verified-kafka", sidecar, yarp, half));
+            await scenarios.SideBySideAsync("verified-kafka", sidecar, yarp);
     }
 
     if (options.Runs("outages"))
