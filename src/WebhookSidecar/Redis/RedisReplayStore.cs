@@ -9,10 +9,12 @@ namespace WebhookSidecar.Redis;
 /// The replay store shared by every replica. One key per delivery,
 /// <c>&lt;prefix&gt;replay:&lt;route&gt;:&lt;kind&gt;:&lt;value&gt;</c>, holding either
 /// <c>inflight:&lt;instance&gt;:&lt;token&gt;</c> (claimed, PX = the route's in-flight TTL) or
-/// <c>delivered</c> (PX = the route's replay TTL). Each step is one atomic script: claim is
+/// <c>delivered</c> (PX = the route's replay TTL). Each step runs inside one script, so atomically: claim is
 /// <c>SET NX PX</c> (reading the existing state when it fails), commit and release compare the owner's
 /// value first, so only the claim's owner can settle it, and never after it expired and was re-claimed.
-/// Redis not answering in time: <see cref="ReplayClaimStatus.Unavailable"/>, and the route's outage policy applies.
+/// Concurrent steps share a script (<see cref="ReplayCommandBatcher"/>) except on a Redis Cluster, where
+/// each step is its own. Redis not answering in time: <see cref="ReplayClaimStatus.Unavailable"/>, and the
+/// route's outage policy applies.
 /// </summary>
 internal sealed class RedisReplayStore : IReplayStore
 {
