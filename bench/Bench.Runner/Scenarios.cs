@@ -77,13 +77,9 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
         {
             var modeRequests = RequestSet.Signed(Path, options.Secret, (int)(20_000 * seconds), seed: _seed++);
             var floorRequests = RequestSet.Signed(Path, options.Secret, (int)(20_000 * seconds), seed: _seed++);
-            var cpuAtWarmupEnd = Task.Delay(options.Warmup).ContinueWith(_ => (server.CpuTime(), floor.CpuTime()), TaskScheduler.Default);
-            var modeRun = LoadGenerator.ClosedLoopAsync(server.EndPoint, modeRequests, connections, options.Duration, options.Warmup);
-            var floorRun = LoadGenerator.ClosedLoopAsync(floor.EndPoint, floorRequests, connections, options.Duration, options.Warmup);
-            var (modeResult, floorResult) = (await modeRun, await floorRun);
-            var (modeCpu0, floorCpu0) = await cpuAtWarmupEnd;
-            var modeCpu = (server.CpuTime() - modeCpu0).TotalMicroseconds / Math.Max(1, modeResult.Completed);
-            var floorCpu = (floor.CpuTime() - floorCpu0).TotalMicroseconds / Math.Max(1, floorResult.Completed);
+            var modeRun = MeasuredLoopAsync(server, modeRequests, connections);
+            var floorRun = MeasuredLoopAsync(floor, floorRequests, connections);
+            var ((modeResult, modeCpu), (floorResult, floorCpu)) = (await modeRun, await floorRun);
             runs.Add((modeCpu / floorCpu, modeResult.Rps, floorResult.Rps, modeCpu, floorCpu));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{mode}]   side by side: proxy CPU {modeCpu:0} vs plain {floorCpu:0} us/request ({modeCpu / floorCpu:0.00}x); {modeResult.Rps:0} vs {floorResult.Rps:0} req/s ({modeResult.Statuses} / {floorResult.Statuses})"));
         }
@@ -118,13 +114,21 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
         var requests = RequestSet.Signed(Path, options.Secret, (int)(40_000 * seconds), seed: _seed++);
         Console.WriteLine($"[{mode}] closed loop, {options.Connections} connections, {options.Duration.TotalSeconds:0} s");
 
-        // CPU the proxy process spends per answered request over the measured window (after the warm-up):
-        // on a machine whose cores the load generator and backend share, this is what decides throughput.
-        var cpuAtWarmupEnd = Task.Delay(options.Warmup).ContinueWith(_ => server.CpuTime(), TaskScheduler.Default);
-        var max = await LoadGenerator.ClosedLoopAsync(server.EndPoint, requests, options.Connections, options.Duration, options.Warmup);
-        var cpuPerRequest = (server.CpuTime() - await cpuAtWarmupEnd).TotalMicroseconds / Math.Max(1, max.Completed);
+        var (max, cpuPerRequest) = await MeasuredLoopAsync(server, requests, options.Connections);
         Console.WriteLine($"[{mode}]   {max.Rps:0} req/s, p50 {max.Percentile(50):0.00} ms, p99 {max.Percentile(99):0.00} ms, {max.Statuses}, errors {max.Errors}, proxy CPU {cpuPerRequest:0} us/request");
         return new ClosedRun(max, cpuPerRequest);
+    }
+
+    /// <summary>
+    /// A closed loop, and the CPU the proxy process spent per answered request over its measured window
+    /// (after the warm-up): on a machine whose cores the load generator and backend share, this is what
+    /// decides throughput.
+    /// </summary>
+    private async Task<ClosedRun> MeasuredLoopAsync(ChildProcess server, RequestSet requests, int connections)
+    {
+        var cpuAtWarmupEnd = Task.Delay(options.Warmup).ContinueWith(_ => server.CpuTime(), TaskScheduler.Default);
+        var load = await LoadGenerator.ClosedLoopAsync(server.EndPoint, requests, connections, options.Duration, options.Warmup);
+        return new ClosedRun(load, (server.CpuTime() - await cpuAtWarmupEnd).TotalMicroseconds / Math.Max(1, load.Completed));
     }
 
     private async Task<LoadResult> ConstantRateAsync(string mode, ChildProcess server, double rate)

@@ -17,16 +17,18 @@ internal sealed class SidecarMetrics
     // for milliseconds: every observation fell in the first bucket (≤ 5 s) and quantiles were meaningless.
 
     /// <summary>A whole request, or a Kafka produce: 1 ms to 30 s (a provider gives up at about 10–30 s).</summary>
-    internal static readonly double[] RequestBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    internal static readonly InstrumentAdvice<double> RequestBuckets = Seconds([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
 
     /// <summary>One stage: verification takes microseconds, a backend call up to seconds.</summary>
-    internal static readonly double[] StageBuckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    internal static readonly InstrumentAdvice<double> StageBuckets = Seconds([0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
 
     /// <summary>Queue delivery lag: 10 ms (delivered at once) to a day (retried through a long backend outage).</summary>
-    internal static readonly double[] LagBuckets = [0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400];
+    internal static readonly InstrumentAdvice<double> LagBuckets = Seconds([0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400]);
 
     /// <summary>Signed: negative when the sender's clock is ahead; ±5 min is the usual tolerance.</summary>
-    internal static readonly double[] SkewBuckets = [-300, -60, -10, -1, 0, 1, 10, 60, 300, 600, 3600];
+    internal static readonly InstrumentAdvice<double> SkewBuckets = Seconds([-300, -60, -10, -1, 0, 1, 10, 60, 300, 600, 3600]);
+
+    private static InstrumentAdvice<double> Seconds(double[] bounds) => new() { HistogramBucketBoundaries = bounds };
 
     private readonly Counter<long> _requests;
     private readonly Counter<long> _secretMatches;
@@ -47,11 +49,11 @@ internal sealed class SidecarMetrics
         _shadowFailures = meter.CreateCounter<long>(
             "webhook_sidecar.shadow.would_fail", "{request}", "Requests on shadow-mode routes that failed verification but were let through, by reason.");
         _duration = meter.CreateHistogram(
-            "webhook_sidecar.request.duration", "s", "Time from route match to the answer.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = RequestBuckets });
+            "webhook_sidecar.request.duration", "s", "Time from route match to the answer.", tags: null, RequestBuckets);
         _stageDuration = meter.CreateHistogram(
-            "webhook_sidecar.stage.duration", "s", "Time spent in each stage: buffer, verify, replay, dispatch.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = StageBuckets });
+            "webhook_sidecar.stage.duration", "s", "Time spent in each stage: buffer, verify, replay, dispatch.", tags: null, StageBuckets);
         _clockSkew = meter.CreateHistogram(
-            "webhook_sidecar.clock_skew", "s", "Receive time minus the signed timestamp, for schemes with a timestamp.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = SkewBuckets });
+            "webhook_sidecar.clock_skew", "s", "Receive time minus the signed timestamp, for schemes with a timestamp.", tags: null, SkewBuckets);
         meter.CreateObservableGauge(
             "webhook_sidecar.buffered_bytes", () => buffers.Used, "By", "Bytes held in request body buffers now.");
     }

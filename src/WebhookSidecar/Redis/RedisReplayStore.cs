@@ -9,42 +9,21 @@ namespace WebhookSidecar.Redis;
 /// The replay store shared by every replica. One key per delivery,
 /// <c>&lt;prefix&gt;replay:&lt;route&gt;:&lt;kind&gt;:&lt;value&gt;</c>, holding either
 /// <c>inflight:&lt;instance&gt;:&lt;token&gt;</c> (claimed, PX = the route's in-flight TTL) or
-/// <c>delivered</c> (PX = the route's replay TTL). Each step runs inside one script, so atomically: claim is
+/// <c>delivered</c> (PX = the route's replay TTL). Each step runs inside one script
+/// (<see cref="ReplayCommandBatcher"/>), so atomically: claim is
 /// <c>SET NX PX</c> (reading the existing state when it fails), commit and release compare the owner's
 /// value first, so only the claim's owner can settle it, and never after it expired and was re-claimed.
-/// Concurrent steps share a script (<see cref="ReplayCommandBatcher"/>) except on a Redis Cluster, where
-/// each step is its own. Redis not answering in time: <see cref="ReplayClaimStatus.Unavailable"/>, and the
-/// route's outage policy applies.
+/// Concurrent steps share that script except on a Redis Cluster, where each step is its own. Redis not
+/// answering in time: <see cref="ReplayClaimStatus.Unavailable"/>, and the route's outage policy applies.
 /// </summary>
 internal sealed class RedisReplayStore : IReplayStore
 {
-    // 1 claimed, 2 delivered, 3 in flight.
-    private const string ClaimScript = """
-        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-        if redis.call('GET', KEYS[1]) == 'delivered' then return 2 end
-        return 3
-        """;
-
-    private const string CommitScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
-          redis.call('SET', KEYS[1], 'delivered', 'PX', ARGV[2])
-          return 1
-        end
-        return 0
-        """;
-
-    private const string ReleaseScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-        return 0
-        """;
-
     private readonly RedisConnection _redis;
 
     // Distinguishes this process's claims from another replica's that happen to use the same counter value.
     private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    private readonly ReplayCommandBatcher _steps;
     private long _nextToken;
-
-    private readonly ReplayCommandBatcher? _batcher;
 
     public RedisReplayStore(RedisConnection redis)
         : this(redis, batch: true)
@@ -55,7 +34,7 @@ internal sealed class RedisReplayStore : IReplayStore
     internal RedisReplayStore(RedisConnection redis, bool batch)
     {
         _redis = redis;
-        _batcher = batch ? new ReplayCommandBatcher(redis) : null;
+        _steps = new ReplayCommandBatcher(redis, batch);
     }
 
     public string Name => "redis";
@@ -66,10 +45,7 @@ internal sealed class RedisReplayStore : IReplayStore
     public async ValueTask<ReplayClaim> TryClaimAsync(string key, TimeSpan inFlightTtl, CancellationToken cancellationToken)
     {
         var token = Interlocked.Increment(ref _nextToken);
-        var result = Batching
-            ? await _batcher!.ClaimAsync(KeyOf(key), Owner(token), Milliseconds(inFlightTtl))
-            : (int?)await _redis.EvaluateAsync(ClaimScript, KeyOf(key), [Owner(token), Milliseconds(inFlightTtl)]);
-        return result switch
+        return await _steps.ClaimAsync(KeyOf(key), Owner(token), Milliseconds(inFlightTtl)) switch
         {
             null => ReplayClaim.Unavailable(key),
             1 => new ReplayClaim(ReplayClaimStatus.Claimed, key, token),
@@ -80,10 +56,7 @@ internal sealed class RedisReplayStore : IReplayStore
 
     public async ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        var reached = Batching
-            ? await _batcher!.CommitAsync(KeyOf(claim.Key), Owner(claim.Token), Milliseconds(ttl)) is not null
-            : await _redis.EvaluateAsync(CommitScript, KeyOf(claim.Key), [Owner(claim.Token), Milliseconds(ttl)]) is not null;
-        if (!reached)
+        if (await _steps.CommitAsync(KeyOf(claim.Key), Owner(claim.Token), Milliseconds(ttl)) is null)
         {
             // The claim stays in flight until its TTL: retries get 409 meanwhile, then are accepted again.
             throw new RedisException("commit did not reach Redis; the claim expires after the route's in-flight TTL");
@@ -92,17 +65,11 @@ internal sealed class RedisReplayStore : IReplayStore
 
     public async ValueTask ReleaseAsync(ReplayClaim claim, CancellationToken cancellationToken)
     {
-        var reached = Batching
-            ? await _batcher!.ReleaseAsync(KeyOf(claim.Key), Owner(claim.Token)) is not null
-            : await _redis.EvaluateAsync(ReleaseScript, KeyOf(claim.Key), [Owner(claim.Token)]) is not null;
-        if (!reached)
+        if (await _steps.ReleaseAsync(KeyOf(claim.Key), Owner(claim.Token)) is null)
         {
             throw new RedisException("release did not reach Redis; the claim expires after the route's in-flight TTL");
         }
     }
-
-    /// <summary>Batched unless turned off or the server is (or may be) a Redis Cluster.</summary>
-    private bool Batching => _batcher is not null && _redis.IsStandalone;
 
     private RedisValue Owner(long token) => string.Concat("inflight:", _instance, ":", token.ToString(CultureInfo.InvariantCulture));
 

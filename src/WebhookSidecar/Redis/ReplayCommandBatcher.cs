@@ -8,7 +8,8 @@ namespace WebhookSidecar.Redis;
 /// finds nothing in flight goes out at once (no timer, no added latency when quiet); those asked for
 /// while a batch is out wait for its answer and leave together in the next one. Under load that turns
 /// two round trips per delivery into a fraction of one, on both sides of the socket.
-/// Redis Cluster needs the keys of one script in one hash slot, so there the store does not batch.
+/// Redis Cluster needs the keys of one script in one hash slot, so there (and while the server's type is
+/// not known yet, or when built with batching off) each operation is the same script over its one key.
 /// </summary>
 internal sealed class ReplayCommandBatcher
 {
@@ -51,11 +52,18 @@ internal sealed class ReplayCommandBatcher
     private static readonly RedisValue Release = "r";
 
     private readonly RedisConnection _redis;
+    private readonly bool _batch;
     private readonly Lock _gate = new();
     private readonly Queue<Operation> _waiting = new();
     private bool _sending;
 
-    public ReplayCommandBatcher(RedisConnection redis) => _redis = redis;
+    /// <param name="redis">The connection.</param>
+    /// <param name="batch">False: every operation alone, as on a Redis Cluster.</param>
+    public ReplayCommandBatcher(RedisConnection redis, bool batch = true)
+    {
+        _redis = redis;
+        _batch = batch;
+    }
 
     /// <summary>Claims <paramref name="key"/> for <paramref name="owner"/>: 1 claimed, 2 delivered, 3 in flight; null when Redis did not answer.</summary>
     public Task<int?> ClaimAsync(RedisKey key, RedisValue owner, RedisValue ttlMilliseconds) => Enqueue(Claim, key, owner, ttlMilliseconds);
@@ -68,6 +76,11 @@ internal sealed class ReplayCommandBatcher
 
     private Task<int?> Enqueue(RedisValue op, RedisKey key, RedisValue value, RedisValue ttlMilliseconds)
     {
+        if (!_batch || !_redis.IsStandalone)
+        {
+            return AloneAsync(op, key, value, ttlMilliseconds);
+        }
+
         var operation = new Operation(op, key, value, ttlMilliseconds);
         bool send;
         lock (_gate)
@@ -116,27 +129,40 @@ internal sealed class ReplayCommandBatcher
                 values[(3 * i) + 2] = operation.TtlMilliseconds;
             }
 
-            RedisResult[]? answers = null;
-            try
-            {
-                var result = await _redis.EvaluateAsync(Script, keys, values);
-                answers = result is { Resp2Type: ResultType.Array } ? (RedisResult[]?)result : null;
-            }
-#pragma warning disable CA1031 // EvaluateAsync answers null for the failures it knows; anything else must not stop the only sender (every later operation would wait forever).
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                answers = null;
-            }
-
+            var answers = await EvaluateAsync(keys, values);
             for (var i = 0; i < batch.Count; i++)
             {
-                var answer = answers is not null && i < answers.Length && answers[i].Resp2Type == ResultType.Integer ? (int)answers[i] : -1;
-                batch[i].Result.TrySetResult(answer >= 0 ? answer : null);
+                batch[i].Result.TrySetResult(Answer(answers, i));
             }
 
             batch.Clear();
         }
+    }
+
+    private async Task<int?> AloneAsync(RedisValue op, RedisKey key, RedisValue value, RedisValue ttlMilliseconds)
+        => Answer(await EvaluateAsync([key], [op, value, ttlMilliseconds]), 0);
+
+    /// <summary>The script's answers, one per key; null when Redis did not answer or failed.</summary>
+    private async Task<RedisResult[]?> EvaluateAsync(RedisKey[] keys, RedisValue[] values)
+    {
+        try
+        {
+            var result = await _redis.EvaluateAsync(Script, keys, values);
+            return result is { Resp2Type: ResultType.Array } ? (RedisResult[]?)result : null;
+        }
+#pragma warning disable CA1031 // EvaluateAsync answers null for the failures it knows; anything else must not stop the only sender (every later operation would wait forever).
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Key <paramref name="index"/>'s answer, or null for "unavailable" (no answer, or -1: that key's command failed).</summary>
+    private static int? Answer(RedisResult[]? answers, int index)
+    {
+        var answer = answers is not null && index < answers.Length && answers[index].Resp2Type == ResultType.Integer ? (int)answers[index] : -1;
+        return answer >= 0 ? answer : null;
     }
 
     /// <summary>One waiting operation; its continuation runs on the thread pool, not on the sender.</summary>

@@ -14,7 +14,7 @@ internal sealed class KafkaMetrics
     {
         var meter = meterFactory.Create(SidecarMetrics.MeterName);
         _produceDuration = meter.CreateHistogram(
-            "webhook_sidecar.kafka.produce.duration", "s", "Time from handing a record to the producer to its delivery report (or the request's budget), by route and outcome.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = SidecarMetrics.RequestBuckets });
+            "webhook_sidecar.kafka.produce.duration", "s", "Time from handing a record to the producer to its delivery report (or the request's budget), by route and outcome.", tags: null, SidecarMetrics.RequestBuckets);
         _produceFailures = meter.CreateCounter<long>(
             "webhook_sidecar.kafka.produce.failures", "{record}", "Records not acknowledged, by route and reason (queue_full, timed_out, stopping, or the broker's error code).");
     }

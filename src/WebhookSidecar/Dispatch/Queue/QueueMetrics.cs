@@ -28,7 +28,7 @@ internal sealed class QueueMetrics
         _attempts = meter.CreateCounter<long>(
             "webhook_sidecar.queue.attempts", "{attempt}", "Delivery attempts by route and outcome (delivered, retry, dead_letter).");
         _lag = meter.CreateHistogram(
-            "webhook_sidecar.queue.delivery.lag", "s", "Time from receipt to successful delivery.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = SidecarMetrics.LagBuckets });
+            "webhook_sidecar.queue.delivery.lag", "s", "Time from receipt to successful delivery.", tags: null, SidecarMetrics.LagBuckets);
         meter.CreateObservableGauge("webhook_sidecar.queue.depth", () => Observe(static s => s.Pending), "{event}", "Events waiting for delivery.");
         meter.CreateObservableGauge("webhook_sidecar.queue.dead_letters", () => Observe(static s => s.Dead), "{event}", "Dead letters waiting for a redrive or a purge.");
         meter.CreateObservableGauge("webhook_sidecar.queue.bytes", () => Observe(static s => s.Bytes), "By", "Bytes of queued events counted against Sidecar:Queue:MaxDiskBytes.");
