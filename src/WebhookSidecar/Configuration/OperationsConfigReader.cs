@@ -17,7 +17,7 @@ internal static class OperationsConfigReader
 
     public static ObservabilityConfig ReadObservability(ConfigSection section)
     {
-        section.RejectUnknown("LogFormat", "Otlp");
+        section.RejectUnknown("LogFormat", "Otlp", "FrameworkRequestMetrics");
         var defaults = new ObservabilityConfig();
         var otlp = section["Otlp"];
         otlp.RejectUnknown("Endpoint", "Protocol", "TraceSampleRatio");
@@ -42,6 +42,7 @@ internal static class OperationsConfigReader
             OtlpEndpoint = endpoint,
             OtlpProtocol = protocol,
             TraceSampleRatio = otlp.Double("TraceSampleRatio", defaults.TraceSampleRatio, 0, 1),
+            FrameworkRequestMetrics = section.Bool("FrameworkRequestMetrics", defaults.FrameworkRequestMetrics),
         };
     }
 

@@ -16,22 +16,27 @@ internal static class SidecarTelemetryExtensions
 
     /// <summary>
     /// Meters exported besides <see cref="SidecarMetrics.MeterName"/> (every instrument of which is exported,
-    /// whichever component creates it): ASP.NET Core's <c>http.server.request.duration</c> and friends,
-    /// Kestrel's connections, and the HTTP client's connection pool to backends. ASP.NET Core's rate
-    /// limiting meter is not among them: every refusal is already in <c>webhook_sidecar_requests_total</c>
+    /// whichever component creates it): Kestrel's connections and the HTTP client's connection pool to
+    /// backends, less <see cref="PerRequestInstruments"/> unless
+    /// <see cref="ObservabilityConfig.FrameworkRequestMetrics"/> asks for them. ASP.NET Core's rate limiting
+    /// meter is not among them: every refusal is already in <c>webhook_sidecar_requests_total</c>
     /// (<c>outcome="rate_limited"</c>), and its four updates per request cost more than they tell.
     /// </summary>
-    internal static readonly string[] FrameworkMeters =
-        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http"];
+    internal static readonly string[] FrameworkMeters = ["Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http"];
+
+    /// <summary>ASP.NET Core's server meter: <c>http.server.request.duration</c> and <c>http.server.active_requests</c>, both per request.</summary>
+    internal const string HostingMeter = "Microsoft.AspNetCore.Hosting";
 
     /// <summary>
-    /// The HTTP client's per-request instruments, dropped: the <c>dispatch</c> stage of
-    /// <c>webhook_sidecar_stage_duration_seconds</c> already times every backend call, per route, and while
-    /// any of these is listened to, the client parses the Host header and allocates its tags on every call.
-    /// Its connection instruments (<c>http.client.open_connections</c>, <c>.connection.duration</c>,
-    /// <c>.request.time_in_queue</c>) stay.
+    /// The HTTP client's instruments updated on every backend call, dropped by default:
+    /// <c>request.duration</c> and <c>active_requests</c> (while either is listened to, the client parses the
+    /// Host header and allocates its tags on every call; the <c>dispatch</c> stage of
+    /// <c>webhook_sidecar_stage_duration_seconds</c> times the same calls, per route) and
+    /// <c>open_connections</c> (a connection moving between idle and active is four updates per call).
+    /// <c>http.client.connection.duration</c> and <c>.request.time_in_queue</c> are per connection and per
+    /// wait for one, and stay.
     /// </summary>
-    internal static readonly string[] DroppedInstruments = ["http.client.request.duration", "http.client.active_requests"];
+    internal static readonly string[] PerRequestInstruments = ["http.client.request.duration", "http.client.active_requests", "http.client.open_connections"];
 
     /// <summary>Spans exported besides <see cref="SidecarTracing.SourceName"/>: the ASP.NET Core server span and the HTTP client span to the backend.</summary>
     internal static readonly string[] FrameworkSources = ["Microsoft.AspNetCore", "System.Net.Http"];
@@ -47,9 +52,16 @@ internal static class SidecarTelemetryExtensions
         telemetry.WithMetrics(metrics =>
         {
             metrics.AddMeter(SidecarMetrics.MeterName).AddMeter(FrameworkMeters).AddPrometheusExporter();
-            foreach (var instrument in DroppedInstruments)
+            if (config.FrameworkRequestMetrics)
             {
-                metrics.AddView(instrument, MetricStreamConfiguration.Drop);
+                metrics.AddMeter(HostingMeter);
+            }
+            else
+            {
+                foreach (var instrument in PerRequestInstruments)
+                {
+                    metrics.AddView(instrument, MetricStreamConfiguration.Drop);
+                }
             }
 
             if (config.OtlpEndpoint is { } endpoint)

@@ -16,6 +16,7 @@ public sealed class OperationsConfigReaderTests
         Assert.Null(observability.OtlpEndpoint);
         Assert.Equal(OtlpProtocol.Grpc, observability.OtlpProtocol);
         Assert.Equal(1.0, observability.TraceSampleRatio);
+        Assert.False(observability.FrameworkRequestMetrics);
         Assert.Equal(TimeSpan.FromSeconds(25), hosting.ShutdownGracePeriod);
         Assert.Equal(TimeSpan.FromSeconds(5), hosting.FilePollInterval);
     }
@@ -29,6 +30,7 @@ public sealed class OperationsConfigReaderTests
             ("Observability:Otlp:Endpoint", "http://collector:4318"),
             ("Observability:Otlp:Protocol", "http/protobuf"),
             ("Observability:Otlp:TraceSampleRatio", "0.25"),
+            ("Observability:FrameworkRequestMetrics", "true"),
             ("Hosting:ShutdownGracePeriod", "40s"),
             ("Hosting:FilePollInterval", "500ms"));
 
@@ -37,6 +39,7 @@ public sealed class OperationsConfigReaderTests
         Assert.Equal(new Uri("http://collector:4318"), observability.OtlpEndpoint);
         Assert.Equal(OtlpProtocol.HttpProtobuf, observability.OtlpProtocol);
         Assert.Equal(0.25, observability.TraceSampleRatio);
+        Assert.True(observability.FrameworkRequestMetrics);
         Assert.Equal(TimeSpan.FromSeconds(40), hosting.ShutdownGracePeriod);
         Assert.Equal(TimeSpan.FromMilliseconds(500), hosting.FilePollInterval);
     }
@@ -51,13 +54,14 @@ public sealed class OperationsConfigReaderTests
             ("Observability:Otlp:Protocol", "udp"),
             ("Observability:Otlp:TraceSampleRatio", "2"),
             ("Observability:Tracing", "on"),
+            ("Observability:FrameworkRequestMetrics", "sometimes"),
             ("Hosting:ShutdownGracePeriod", "0s"),
             ("Hosting:FilePollInterval", "1h"));
 
         string[] keys =
         [
             "Sidecar:Observability:LogFormat", "Sidecar:Observability:Otlp:Endpoint", "Sidecar:Observability:Otlp:Protocol",
-            "Sidecar:Observability:Otlp:TraceSampleRatio", "Sidecar:Observability:Tracing",
+            "Sidecar:Observability:Otlp:TraceSampleRatio", "Sidecar:Observability:Tracing", "Sidecar:Observability:FrameworkRequestMetrics",
             "Sidecar:Hosting:ShutdownGracePeriod", "Sidecar:Hosting:FilePollInterval",
         ];
         Assert.Equal(keys.Length, errors.Errors.Count);
