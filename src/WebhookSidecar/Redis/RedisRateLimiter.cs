@@ -17,9 +17,12 @@ namespace WebhookSidecar.Redis;
 /// and at most a quarter of the burst, one batch in flight at a time — and hands them out locally for one
 /// window. They are charged to the shared bucket when taken, so the sum over replicas never exceeds the
 /// limit; the ones not used in time go back to the bucket with the partition's next round trip (or when
-/// it idles out). Meanwhile other replicas may see up to a batch fewer. A refusal is remembered for at
-/// most one window, so a client over its limit costs one round trip per window per replica, not one
-/// per request.
+/// it idles out). Meanwhile other replicas may see up to a batch fewer. Requests that find the held
+/// permits spent while a batch is on the wire wait for that batch (at most its round trip, bounded by
+/// <c>OperationTimeout</c>) instead of each asking Redis for one permit: then they take from it, or
+/// one of them fetches the next batch; if the batch failed, each gets the route's outage answer at once.
+/// A refusal is remembered for at most one window, so a client over its limit costs one round trip per
+/// window per replica, not one per request.
 /// </para>
 /// <para>
 /// Only <see cref="RateLimiter.AcquireAsync"/> consults Redis. <see cref="RateLimiter.AttemptAcquire"/> is
@@ -75,12 +78,14 @@ internal sealed class RedisRateLimiter : RateLimiter
     private long _failed;
 
     // Under _gate. Permits taken ahead, until when they may be handed out, and expired ones to give back;
-    // whether a batch is being fetched; until when a refusal holds and when Redis said a permit comes;
+    // whether a batch is being fetched, and the requests waiting for it (told true: look again; false:
+    // the batch failed); until when a refusal holds and when Redis said a permit comes;
     // the current window's start and use, and the previous window's use.
     private int _held;
     private long _heldUntil;
     private int _returning;
     private bool _fetching;
+    private List<TaskCompletionSource<bool>>? _waiters;
     private long _refusedUntil;
     private long _permitAt;
     private long _windowStart;
@@ -130,33 +135,55 @@ internal sealed class RedisRateLimiter : RateLimiter
         Interlocked.Exchange(ref _lastUsed, now);
         int wanted, giveBack;
         var batching = false;
-        lock (_gate)
+        var counted = false;
+        while (true)
         {
-            var usedBefore = Count(now, permitCount);
-            if (_held >= permitCount && now < _heldUntil)
+            TaskCompletionSource<bool>? batch = null;
+            lock (_gate)
             {
-                _held -= permitCount;
-                Interlocked.Increment(ref _successful);
-                return RedisLease.Granted;
+                var usedBefore = counted ? _usedLastWindow : Count(now, permitCount);
+                counted = true;
+                if (_held >= permitCount && now < _heldUntil)
+                {
+                    _held -= permitCount;
+                    Interlocked.Increment(ref _successful);
+                    return RedisLease.Granted;
+                }
+
+                _returning += _held;
+                _held = 0;
+                if (now < _refusedUntil)
+                {
+                    Interlocked.Increment(ref _failed);
+                    return RedisLease.Refused(_time.GetElapsedTime(now, Math.Max(_permitAt, now)));
+                }
+
+                if (_fetching)
+                {
+                    batch = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    (_waiters ??= []).Add(batch);
+                }
+                else
+                {
+                    wanted = permitCount;
+                    if (permitCount == 1 && usedBefore > 1 && _maxBatch > 1)
+                    {
+                        wanted = Math.Min(usedBefore, _maxBatch);
+                        batching = _fetching = true;
+                    }
+
+                    giveBack = _returning;
+                    _returning = 0;
+                    break;
+                }
             }
 
-            _returning += _held;
-            _held = 0;
-            if (now < _refusedUntil)
+            if (!await batch.Task.WaitAsync(cancellationToken))
             {
-                Interlocked.Increment(ref _failed);
-                return RedisLease.Refused(_time.GetElapsedTime(now, Math.Max(_permitAt, now)));
+                return Unavailable();
             }
 
-            wanted = permitCount;
-            if (permitCount == 1 && usedBefore > 1 && _maxBatch > 1 && !_fetching)
-            {
-                wanted = Math.Min(usedBefore, _maxBatch);
-                batching = _fetching = true;
-            }
-
-            giveBack = _returning;
-            _returning = 0;
+            now = _time.GetTimestamp();
         }
 
         long[]? values = null;
@@ -172,14 +199,7 @@ internal sealed class RedisRateLimiter : RateLimiter
 
         if (values is null)
         {
-            if (_outages.Decide(_partition.RouteId, _partition.Stage, _partition.OnStoreOutage))
-            {
-                Interlocked.Increment(ref _successful);
-                return RedisLease.Granted;
-            }
-
-            Interlocked.Increment(ref _failed);
-            return RedisLease.Unavailable;
+            return Unavailable();
         }
 
         if (values[0] >= permitCount)
@@ -192,13 +212,36 @@ internal sealed class RedisRateLimiter : RateLimiter
         return RedisLease.Refused(TimeSpan.FromMicroseconds(values[1]));
     }
 
-    /// <summary>Keeps what a round trip left to hold locally: permits beyond the one asked, or a refusal; or, when it failed, the permits it was to give back.</summary>
+    /// <summary>Redis could not answer: the route's outage policy decides (fail-closed refuses, fail-open grants and counts).</summary>
+    private RedisLease Unavailable()
+    {
+        if (_outages.Decide(_partition.RouteId, _partition.Stage, _partition.OnStoreOutage))
+        {
+            Interlocked.Increment(ref _successful);
+            return RedisLease.Granted;
+        }
+
+        Interlocked.Increment(ref _failed);
+        return RedisLease.Unavailable;
+    }
+
+    /// <summary>
+    /// Keeps what a round trip left to hold locally: permits beyond the one asked, or a refusal; or, when it
+    /// failed, the permits it was to give back. A batch's end wakes the requests that waited for it.
+    /// </summary>
     private void Settle(long[]? values, long asked, int permitCount, int giveBack, bool batching)
     {
         var after = _time.GetTimestamp();
+        List<TaskCompletionSource<bool>>? waiters = null;
         lock (_gate)
         {
-            _fetching &= !batching;
+            if (batching)
+            {
+                _fetching = false;
+                waiters = _waiters;
+                _waiters = null;
+            }
+
             if (values is null)
             {
                 _returning += giveBack;
@@ -213,6 +256,11 @@ internal sealed class RedisRateLimiter : RateLimiter
                 _permitAt = asked + (long)(values[1] / 1e6 * _time.TimestampFrequency);
                 _refusedUntil = Math.Min(_permitAt, after + _window);
             }
+        }
+
+        foreach (var waiter in waiters ?? [])
+        {
+            waiter.TrySetResult(values is not null);
         }
     }
 

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebhookSidecar.Configuration;
+using WebhookSidecar.FunctionalTests.Infrastructure;
+using WebhookSidecar.Observability;
+using WebhookSidecar.RateLimiting;
+using WebhookSidecar.Redis;
+
+namespace WebhookSidecar.FunctionalTests.Redis;
+
+/// <summary>
+/// One partition of the Redis limiter against a real redis-server, under many concurrent requests: those
+/// that find the held permits spent while a batch is on the wire wait for that batch instead of each
+/// asking Redis for one permit, and when the batch fails they all get the outage answer at once.
+/// </summary>
+[Trait("Area", "Redis")]
+public sealed class RedisRateLimiterTests : IAsyncLifetime
+{
+    private static readonly TimeSpan OperationTimeout = TimeSpan.FromMilliseconds(300);
+    private RedisServer _redis = null!;
+    private RedisConnection _connection = null!;
+    private ServiceProvider _services = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _redis = await RedisServer.StartNewAsync();
+        _connection = new RedisConnection(
+            new RedisConfig { Endpoints = [_redis.Endpoint], OperationTimeout = OperationTimeout, ConnectTimeout = TimeSpan.FromSeconds(1) },
+            TimeProvider.System,
+            NullLogger<RedisConnection>.Instance);
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _connection.Dispose();
+        await _services.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AcquireAsync_ManyAtOnceWhileABatchIsOnTheWire_WaitForItInsteadOfOneRoundTripEach()
+    {
+        using var limiter = Create("busy", StoreOutagePolicy.FailClosed);
+        await WarmAsync(limiter);
+        var scriptsBefore = await ScriptCallsAsync();
+
+        var leases = await Task.WhenAll(Enumerable.Range(0, 256).Select(_ => limiter.AcquireAsync(1, Cancel).AsTask()));
+
+        var roundTrips = await ScriptCallsAsync() - scriptsBefore;
+        Assert.All(leases, static l => Assert.True(l.IsAcquired));
+        // Without waiting for the batch on the wire, nearly every one of the 256 was a round trip of its own.
+        Assert.True(roundTrips < 256 / 4, $"{roundTrips} round trips for 256 concurrent requests");
+    }
+
+    [Fact]
+    public async Task AcquireAsync_RedisStopsWhileABatchIsOnTheWire_EveryWaiterAnsweredByThePolicyAtOnce()
+    {
+        using var limiter = Create("stalled", StoreOutagePolicy.FailClosed);
+        await WarmAsync(limiter);
+
+        await _redis.PauseAsync();
+        RateLimitLease[] leases;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            leases = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => limiter.AcquireAsync(1, Cancel).AsTask()));
+        }
+        finally
+        {
+            await _redis.ResumeAsync();
+        }
+
+        var waited = clock.Elapsed;
+        // Those served from permits the warm-up's last batch left (at most one batch, 64) need no Redis.
+        Assert.All(leases, static l => Assert.True(l.IsAcquired || StoreUnavailable.Is(l)));
+        Assert.InRange(leases.Count(StoreUnavailable.Is), 100 - RedisRateLimiter.MaxBatch, 100);
+        // One failed batch answers everyone waiting for it: about one operation timeout (0.3 s), not one per waiter (30 s).
+        Assert.True(waited < TimeSpan.FromSeconds(5), $"answered after {waited}");
+    }
+
+    /// <summary>A busy partition: sequential requests for 150 ms, so the last window's use sizes the next batch.</summary>
+    private static async Task WarmAsync(RedisRateLimiter limiter)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMilliseconds(150))
+        {
+            using var lease = await limiter.AcquireAsync(1, Cancel);
+            Assert.True(lease.IsAcquired);
+        }
+    }
+
+    private RedisRateLimiter Create(string route, StoreOutagePolicy policy) => new(
+        _connection,
+        new LimiterPartition(route, StoreOutageReporter.ClientLimit, $"{route}:client:127.0.0.1", policy),
+        new TokenBucketLimit(100_000, 1_000_000),
+        new StoreOutageReporter(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), NullLogger<StoreOutageReporter>.Instance, TimeProvider.System, TimeSpan.FromSeconds(30)),
+        TimeProvider.System);
+
+    private async Task<long> ScriptCallsAsync()
+    {
+        var stats = await _redis.CommandAsync("INFO commandstats");
+        return System.Text.RegularExpressions.Regex.Matches(stats, @"cmdstat_eval(?:sha)?:calls=(\d+)")
+            .Sum(static m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+}
