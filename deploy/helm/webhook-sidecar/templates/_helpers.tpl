@@ -44,6 +44,10 @@ pasting into an existing pod (or included by a parent chart: {{ include "webhook
       value: /app/config/webhooksidecar.json
     - name: Sidecar__Observability__LogFormat
       value: {{ .Values.observability.logFormat | quote }}
+    {{- if .Values.observability.frameworkRequestMetrics }}
+    - name: Sidecar__Observability__FrameworkRequestMetrics
+      value: "true"
+    {{- end }}
     {{- if .Values.observability.otlpEndpoint }}
     - name: Sidecar__Observability__Otlp__Endpoint
       value: {{ .Values.observability.otlpEndpoint | quote }}
