@@ -86,6 +86,14 @@ public sealed class RedisServer : IAsyncDisposable
     public Task ResumeAsync() => SignalAsync("-CONT");
 
     /// <summary>Sends one command (inline protocol) and returns the first line of the answer.</summary>
+    /// <summary>Scripts the server has run (EVAL and EVALSHA), from <c>INFO commandstats</c>: the round trips of the replay store and the limiter.</summary>
+    public async Task<long> ScriptCallsAsync()
+    {
+        var stats = await CommandAsync("INFO commandstats");
+        return System.Text.RegularExpressions.Regex.Matches(stats, @"cmdstat_eval(?:sha)?:calls=(\d+)")
+            .Sum(static m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public async Task<string> CommandAsync(string command)
     {
         using var client = new TcpClient();

@@ -90,7 +90,7 @@ public sealed class RedisRateLimitTests : RedisSidecarPair
     public async Task PerClient_BusyClientAtBothInstances_FewerRoundTripsThanRequestsAndNeverOverTheBurst()
     {
         var started = TimeProvider.System.GetTimestamp();
-        var scriptsBefore = await ScriptCallsAsync();
+        var scriptsBefore = await Redis.ScriptCallsAsync();
         var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
         for (var round = 0; round < 64; round++)
         {
@@ -103,7 +103,7 @@ public sealed class RedisRateLimitTests : RedisSidecarPair
             }));
         }
 
-        var roundTrips = await ScriptCallsAsync() - scriptsBefore;
+        var roundTrips = await Redis.ScriptCallsAsync() - scriptsBefore;
         var admitted = statuses.Count(static s => s == HttpStatusCode.Unauthorized);
         Assert.Equal(128, admitted + statuses.Count(static s => s == HttpStatusCode.TooManyRequests));
         Assert.InRange(admitted, 40 - (2 * 9), 40 + Refilled(started));
@@ -119,7 +119,7 @@ public sealed class RedisRateLimitTests : RedisSidecarPair
     [Fact]
     public async Task PerClient_BusyClientWithinItsLimit_PermitsTakenInBatches()
     {
-        var scriptsBefore = await ScriptCallsAsync();
+        var scriptsBefore = await Redis.ScriptCallsAsync();
         var started = TimeProvider.System.GetTimestamp();
         var requests = 0;
         while (TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromMilliseconds(400))
@@ -130,18 +130,11 @@ public sealed class RedisRateLimitTests : RedisSidecarPair
             requests++;
         }
 
-        var roundTrips = await ScriptCallsAsync() - scriptsBefore;
+        var roundTrips = await Redis.ScriptCallsAsync() - scriptsBefore;
         Assert.True(requests >= 8, $"only {requests} requests in 400 ms");
         Assert.True(roundTrips <= requests / 2, $"{roundTrips} round trips for {requests} requests");
     }
 
-    /// <summary>Scripts Redis has run (EVAL and EVALSHA), from INFO commandstats.</summary>
-    private async Task<long> ScriptCallsAsync()
-    {
-        var stats = await Redis.CommandAsync("INFO commandstats");
-        return System.Text.RegularExpressions.Regex.Matches(stats, @"cmdstat_eval(?:sha)?:calls=(\d+)")
-            .Sum(static m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
-    }
 
     /// <summary>Permits the 0.01/s rate may have added since <paramref name="started"/>.</summary>
     private static int Refilled(long started) => (int)Math.Ceiling(TimeProvider.System.GetElapsedTime(started).TotalSeconds * 0.01);

@@ -49,11 +49,11 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
     {
         using var limiter = Create("busy", StoreOutagePolicy.FailClosed);
         await WarmAsync(limiter);
-        var scriptsBefore = await ScriptCallsAsync();
+        var scriptsBefore = await _redis.ScriptCallsAsync();
 
         var leases = await Task.WhenAll(Enumerable.Range(0, 256).Select(_ => limiter.AcquireAsync(1, Cancel).AsTask()));
 
-        var roundTrips = await ScriptCallsAsync() - scriptsBefore;
+        var roundTrips = await _redis.ScriptCallsAsync() - scriptsBefore;
         Assert.All(leases, static l => Assert.True(l.IsAcquired));
         // Without waiting for the batch on the wire, nearly every one of the 256 was a round trip of its own.
         Assert.True(roundTrips < 256 / 4, $"{roundTrips} round trips for 256 concurrent requests");
@@ -102,11 +102,4 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
         new TokenBucketLimit(100_000, 1_000_000),
         new StoreOutageReporter(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), NullLogger<StoreOutageReporter>.Instance, TimeProvider.System, TimeSpan.FromSeconds(30)),
         TimeProvider.System);
-
-    private async Task<long> ScriptCallsAsync()
-    {
-        var stats = await _redis.CommandAsync("INFO commandstats");
-        return System.Text.RegularExpressions.Regex.Matches(stats, @"cmdstat_eval(?:sha)?:calls=(\d+)")
-            .Sum(static m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
-    }
 }

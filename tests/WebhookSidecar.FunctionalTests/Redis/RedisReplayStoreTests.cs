@@ -79,7 +79,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     {
         var store = new RedisReplayStore(_connection, batch: true);
         var keys = Enumerable.Range(0, 200).Select(i => $"r:id:order-{i}").ToList();
-        var scriptsBefore = await ScriptCallsAsync();
+        var scriptsBefore = await _redis.ScriptCallsAsync();
 
         var claims = await Task.WhenAll(keys.Select(k => store.TryClaimAsync(k, InFlight, Cancel).AsTask()));
         // Not awaited one by one: each commit and the duplicate that follows it are asked back to back, so
@@ -94,7 +94,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
 
         await Task.WhenAll(commits);
         var duplicates = await Task.WhenAll(settled);
-        var scripts = await ScriptCallsAsync() - scriptsBefore;
+        var scripts = await _redis.ScriptCallsAsync() - scriptsBefore;
 
         Assert.All(claims, c => Assert.Equal(ReplayClaimStatus.Claimed, c.Status));
         Assert.All(duplicates, d => Assert.Equal(ReplayClaimStatus.Delivered, d.Status));
@@ -140,12 +140,5 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         }
 
         Assert.Equal(ReplayClaimStatus.Claimed, after.Status);
-    }
-
-    private async Task<long> ScriptCallsAsync()
-    {
-        var stats = await _redis.CommandAsync("INFO commandstats");
-        return System.Text.RegularExpressions.Regex.Matches(stats, @"cmdstat_eval(?:sha)?:calls=(\d+)")
-            .Sum(static m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 }
