@@ -135,14 +135,17 @@ internal sealed class RedisRateLimiter : RateLimiter
         Interlocked.Exchange(ref _lastUsed, now);
         int wanted, giveBack;
         var batching = false;
-        var counted = false;
+        var usedBefore = -1;
         while (true)
         {
             TaskCompletionSource<bool>? batch = null;
             lock (_gate)
             {
-                var usedBefore = counted ? _usedLastWindow : Count(now, permitCount);
-                counted = true;
+                if (usedBefore < 0)
+                {
+                    usedBefore = Count(now, permitCount);
+                }
+
                 if (_held >= permitCount && now < _heldUntil)
                 {
                     _held -= permitCount;

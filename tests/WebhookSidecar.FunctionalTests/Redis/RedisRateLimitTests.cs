@@ -135,7 +135,6 @@ public sealed class RedisRateLimitTests : RedisSidecarPair
         Assert.True(roundTrips <= requests / 2, $"{roundTrips} round trips for {requests} requests");
     }
 
-
     /// <summary>Permits the 0.01/s rate may have added since <paramref name="started"/>.</summary>
     private static int Refilled(long started) => (int)Math.Ceiling(TimeProvider.System.GetElapsedTime(started).TotalSeconds * 0.01);
 }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
+using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebhookSidecar.Configuration;
 using WebhookSidecar.FunctionalTests.Infrastructure;
@@ -100,6 +99,6 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
         _connection,
         new LimiterPartition(route, StoreOutageReporter.ClientLimit, $"{route}:client:127.0.0.1", policy),
         new TokenBucketLimit(100_000, 1_000_000),
-        new StoreOutageReporter(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), NullLogger<StoreOutageReporter>.Instance, TimeProvider.System, TimeSpan.FromSeconds(30)),
+        new StoreOutageReporter(_services.GetRequiredService<IMeterFactory>(), NullLogger<StoreOutageReporter>.Instance, TimeProvider.System, TimeSpan.FromSeconds(30)),
         TimeProvider.System);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebhookSidecar.Configuration;
 using WebhookSidecar.FunctionalTests.Infrastructure;
