@@ -11,8 +11,9 @@ namespace WebhookSidecar.Redis;
 /// <c>inflight:&lt;instance&gt;:&lt;token&gt;</c> (claimed, PX = the route's in-flight TTL) or
 /// <c>delivered</c> (PX = the route's replay TTL). Each step runs inside one script
 /// (<see cref="ReplayCommandBatcher"/>), so atomically: claim is
-/// <c>SET NX PX</c> (reading the existing state when it fails), commit and release compare the owner's
-/// value first, so only the claim's owner can settle it, and never after it expired and was re-claimed.
+/// <c>SET NX PX</c> (reading the existing state when it fails); commit is <c>SET delivered PX</c> whoever
+/// holds the key by then (the delivery reached its target, even if its claim expired meanwhile); release
+/// compares the owner's value first, so a request whose claim expired cannot free a retry's claim.
 /// Concurrent steps share that script except on a Redis Cluster, where each step is its own. Redis not
 /// answering in time: <see cref="ReplayClaimStatus.Unavailable"/>, and the route's outage policy applies.
 /// </summary>
@@ -56,7 +57,7 @@ internal sealed class RedisReplayStore : IReplayStore
 
     public async ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        if (await _steps.CommitAsync(KeyOf(claim.Key), Owner(claim.Token), Milliseconds(ttl)) is null)
+        if (await _steps.CommitAsync(KeyOf(claim.Key), Milliseconds(ttl)) is null)
         {
             // The claim stays in flight until its TTL: retries get 409 meanwhile, then are accepted again.
             throw new RedisException("commit did not reach Redis; the claim expires after the route's in-flight TTL");

@@ -17,7 +17,7 @@ internal sealed class ReplayCommandBatcher
     public const int MaxBatch = 64;
 
     // Per key, ARGV holds (op, value, ttl). c: claim → 1 claimed, 2 delivered, 3 in flight.
-    // d: commit (owner's value) → 1 committed, 0 not the owner. r: release (owner's value) → 1 or 0.
+    // d: commit → 1 (whoever holds the key: a delivered delivery is delivered). r: release (owner's value) → 1 released, 0 not the owner.
     // -1: that key's command failed (wrong type, out of memory): pcall keeps it from failing the others.
     private const string Script = """
         local results = {}
@@ -32,11 +32,13 @@ internal sealed class ReplayCommandBatcher
               local current = redis.pcall('GET', KEYS[i])
               if current == 'delivered' then result = 2 elseif type(current) == 'string' then result = 3 end
             end
+          elseif op == 'd' then
+            local done = redis.pcall('SET', KEYS[i], 'delivered', 'PX', ttl)
+            if type(done) == 'table' and done.ok then result = 1 end
           else
             local current = redis.pcall('GET', KEYS[i])
             if current == value then
-              local done
-              if op == 'd' then done = redis.pcall('SET', KEYS[i], 'delivered', 'PX', ttl) else done = redis.pcall('DEL', KEYS[i]) end
+              local done = redis.pcall('DEL', KEYS[i])
               if not (type(done) == 'table' and done.err) then result = 1 end
             elseif type(current) ~= 'table' then
               result = 0
@@ -68,8 +70,8 @@ internal sealed class ReplayCommandBatcher
     /// <summary>Claims <paramref name="key"/> for <paramref name="owner"/>: 1 claimed, 2 delivered, 3 in flight; null when Redis did not answer.</summary>
     public Task<int?> ClaimAsync(RedisKey key, RedisValue owner, RedisValue ttlMilliseconds) => Enqueue(Claim, key, owner, ttlMilliseconds);
 
-    /// <summary>Marks <paramref name="key"/> delivered if <paramref name="owner"/> still holds it: 1 or 0; null when Redis did not answer.</summary>
-    public Task<int?> CommitAsync(RedisKey key, RedisValue owner, RedisValue ttlMilliseconds) => Enqueue(Commit, key, owner, ttlMilliseconds);
+    /// <summary>Marks <paramref name="key"/> delivered, whoever holds it: 1; null when Redis did not answer.</summary>
+    public Task<int?> CommitAsync(RedisKey key, RedisValue ttlMilliseconds) => Enqueue(Commit, key, RedisValue.EmptyString, ttlMilliseconds);
 
     /// <summary>Deletes <paramref name="key"/> if <paramref name="owner"/> still holds it: 1 or 0; null when Redis did not answer.</summary>
     public Task<int?> ReleaseAsync(RedisKey key, RedisValue owner) => Enqueue(Release, key, owner, RedisValue.EmptyString);

@@ -16,9 +16,12 @@ public interface IReplayStore
     /// <param name="cancellationToken">Cancels the attempt.</param>
     ValueTask<ReplayClaim> TryClaimAsync(string key, TimeSpan inFlightTtl, CancellationToken cancellationToken);
 
-    /// <summary>Marks a claimed delivery delivered for <paramref name="ttl"/>. Only the claim's owner can.</summary>
+    /// <summary>
+    /// Marks a claimed delivery delivered for <paramref name="ttl"/>, whoever holds its key by now: it reached
+    /// its target, so even a claim that expired meanwhile (and was perhaps re-claimed by a retry) ends delivered.
+    /// </summary>
     ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken);
 
-    /// <summary>Forgets a claimed delivery so a retry is accepted. Only the claim's owner can.</summary>
+    /// <summary>Forgets a claimed delivery so a retry is accepted. Only the claim's owner can: never a delivered key, nor a retry's claim.</summary>
     ValueTask ReleaseAsync(ReplayClaim claim, CancellationToken cancellationToken);
 }

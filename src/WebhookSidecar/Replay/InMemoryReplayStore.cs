@@ -73,7 +73,7 @@ internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
     public ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken)
     {
         var hash = Hash(claim.Key);
-        ShardOf(hash).Commit(hash, claim.Token, _time.GetUtcNow().UtcTicks + ttl.Ticks);
+        ShardOf(hash).Commit(hash, _time.GetUtcNow().UtcTicks + ttl.Ticks, _tryCount);
         return ValueTask.CompletedTask;
     }
 

@@ -3,7 +3,7 @@ namespace WebhookSidecar.Replay;
 /// <summary>The answer of <see cref="IReplayStore.TryClaimAsync"/>.</summary>
 /// <param name="Status">What happened.</param>
 /// <param name="Key">The key.</param>
-/// <param name="Token">Identifies the claim's owner, for commit and release (compare-and-set).</param>
+/// <param name="Token">Identifies the claim's owner, for release (compare-and-delete).</param>
 public readonly record struct ReplayClaim(ReplayClaimStatus Status, string Key, long Token)
 {
     public static ReplayClaim Delivered(string key) => new(ReplayClaimStatus.Delivered, key, 0);

@@ -65,32 +65,30 @@ internal sealed class ReplayKeyShard
                 return ClaimResult.Full;
             }
 
-            if (_slots[free].State == State.Empty)
-            {
-                _used++;
-            }
-
-            _slots[free] = new Slot(hash, token, expiresAt, State.InFlight);
-            _live++;
-            if (_used * 10 > _slots.Length * 7)
-            {
-                // Mostly tombstones (claims released): clean up at this size; mostly keys: double.
-                Rebuild(_live * 10 > _slots.Length * 4 ? _slots.Length * 2 : _slots.Length);
-            }
-
+            Insert(free, new Slot(hash, token, expiresAt, State.InFlight));
             return ClaimResult.Added;
         }
     }
 
-    /// <summary>Marks the claim delivered until <paramref name="expiresAt"/>, if it is still the owner's.</summary>
-    public void Commit(UInt128 hash, long token, long expiresAt)
+    /// <summary>
+    /// Marks <paramref name="hash"/> delivered until <paramref name="expiresAt"/>, whoever holds it now: the
+    /// delivery reached its target, so a claim that expired meanwhile (gone, or re-claimed by a retry) must not
+    /// let the next retry through. A key no longer held is added back when <paramref name="tryCount"/> allows.
+    /// </summary>
+    public void Commit(UInt128 hash, long expiresAt, Func<bool> tryCount)
     {
         lock (_lock)
         {
-            var index = Find(hash, out _);
-            if (index >= 0 && _slots[index] is { State: State.InFlight } slot && slot.Token == token)
+            var index = Find(hash, out var free);
+            if (index >= 0)
             {
-                _slots[index] = slot with { State = State.Delivered, ExpiresAt = expiresAt };
+                _slots[index] = _slots[index] with { State = State.Delivered, ExpiresAt = expiresAt };
+                return;
+            }
+
+            if (tryCount())
+            {
+                Insert(free, new Slot(hash, 0, expiresAt, State.Delivered));
             }
         }
     }
@@ -178,6 +176,23 @@ internal sealed class ReplayKeyShard
 
                     break;
             }
+        }
+    }
+
+    /// <summary>Puts a new key in the free slot <see cref="Find"/> gave; grows or cleans the table when it fills. Under the lock.</summary>
+    private void Insert(int free, Slot slot)
+    {
+        if (_slots[free].State == State.Empty)
+        {
+            _used++;
+        }
+
+        _slots[free] = slot;
+        _live++;
+        if (_used * 10 > _slots.Length * 7)
+        {
+            // Mostly tombstones (claims released): clean up at this size; mostly keys: double.
+            Rebuild(_live * 10 > _slots.Length * 4 ? _slots.Length * 2 : _slots.Length);
         }
     }
 

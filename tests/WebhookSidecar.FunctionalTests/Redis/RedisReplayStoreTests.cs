@@ -9,8 +9,9 @@ namespace WebhookSidecar.FunctionalTests.Redis;
 
 /// <summary>
 /// The Redis replay store itself against a real redis-server, batched (what a single Redis or a primary
-/// gets) and one script per operation (what a Redis Cluster gets): the same answers either way, batches
-/// keep the order operations were asked in, and an outage fails what is waiting without stopping the sender.
+/// gets) and one script per operation (what a Redis Cluster gets): the same answers either way (only the
+/// owner releases; a late commit still ends delivered), batches keep the order operations were asked in,
+/// and an outage fails what is waiting without stopping the sender.
 /// </summary>
 [Trait("Area", "Redis")]
 public sealed class RedisReplayStoreTests : IAsyncLifetime
@@ -56,7 +57,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Release_KeyClaimableAgain_AndOnlyTheOwnerSettles(bool batch)
+    public async Task Release_KeyClaimableAgain_AndOnlyTheOwnerReleases(bool batch)
     {
         var store = new RedisReplayStore(_connection, batch);
         var other = new RedisReplayStore(_connection, batch);  // another replica: another instance id
@@ -69,8 +70,43 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
 
         Assert.Equal(ReplayClaimStatus.Claimed, first.Status);
         Assert.Equal(ReplayClaimStatus.Claimed, again.Status);
-        await store.CommitAsync(first, Delivered, Cancel);  // its claim is gone: no effect
+        await store.ReleaseAsync(first, Cancel);  // released already, and the key is another's claim now: no effect
         Assert.Equal(ReplayClaimStatus.InFlight, (await store.TryClaimAsync("r:id:two", InFlight, Cancel)).Status);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task LateCommit_AfterTheClaimExpiredAndARetryTookIt_Delivered_AndTheRetrysReleaseKeepsIt(bool batch)
+    {
+        // The first request's dispatch outlived its in-flight TTL; the provider's retry claimed the key at
+        // another replica, then failed. The first one did reach its target: the key must end delivered.
+        var store = new RedisReplayStore(_connection, batch);
+        var retryReplica = new RedisReplayStore(_connection, batch);
+        var first = await store.TryClaimAsync("r:id:late", TimeSpan.FromMilliseconds(100), Cancel);
+        await Task.Delay(300, Cancel);
+        var retry = await retryReplica.TryClaimAsync("r:id:late", InFlight, Cancel);
+
+        await store.CommitAsync(first, Delivered, Cancel);
+        await retryReplica.ReleaseAsync(retry, Cancel);
+
+        Assert.Equal(ReplayClaimStatus.Claimed, first.Status);
+        Assert.Equal(ReplayClaimStatus.Claimed, retry.Status);
+        Assert.Equal(ReplayClaimStatus.Delivered, (await store.TryClaimAsync("r:id:late", InFlight, Cancel)).Status);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task LateCommit_AfterTheClaimExpired_Delivered(bool batch)
+    {
+        var store = new RedisReplayStore(_connection, batch);
+        var claim = await store.TryClaimAsync("r:id:expired", TimeSpan.FromMilliseconds(100), Cancel);
+        await Task.Delay(300, Cancel);
+
+        await store.CommitAsync(claim, Delivered, Cancel);
+
+        Assert.Equal(ReplayClaimStatus.Delivered, (await store.TryClaimAsync("r:id:expired", InFlight, Cancel)).Status);
     }
 
     [Fact]

@@ -72,21 +72,47 @@ public sealed class InMemoryReplayStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task CommitAndRelease_ByStaleOwner_Ignored()
+    public async Task Release_ByStaleOwner_Ignored()
     {
         // The first claim expired and a second request took the key over: the first owner's late
-        // settlement must neither release nor commit the second one's claim.
+        // release must not free the second one's claim.
         var first = await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
         _time.Advance(InFlight);
         var second = await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
 
         await _store.ReleaseAsync(first, Cancel);
+
+        Assert.Equal(ReplayClaimStatus.Claimed, second.Status);
         Assert.Equal(ReplayClaimStatus.InFlight, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
+    public async Task LateCommit_AfterTheClaimExpiredAndARetryTookIt_Delivered_AndTheRetrysReleaseKeepsIt()
+    {
+        // The first request's dispatch outlived its in-flight TTL and a retry claimed the key, then failed.
+        // The first one did reach its target: the key must end delivered, not claimable by the next retry.
+        var first = await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
+        _time.Advance(InFlight);
+        var retry = await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
 
         await _store.CommitAsync(first, Delivered, Cancel);
-        Assert.Equal(ReplayClaimStatus.InFlight, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+        await _store.ReleaseAsync(retry, Cancel);
 
-        await _store.CommitAsync(second, Delivered, Cancel);
+        Assert.Equal(ReplayClaimStatus.Claimed, retry.Status);
+        Assert.Equal(ReplayClaimStatus.Delivered, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
+    public async Task LateCommit_AfterTheClaimExpiredAndWasSwept_DeliveredAgain()
+    {
+        var claim = await _store.TryClaimAsync("r:id:1", InFlight, Cancel);
+        _time.Advance(InFlight);
+        _store.Sweep();
+        Assert.Equal(0, _store.Count);
+
+        await _store.CommitAsync(claim, Delivered, Cancel);
+
+        Assert.Equal(1, _store.Count);
         Assert.Equal(ReplayClaimStatus.Delivered, (await _store.TryClaimAsync("r:id:1", InFlight, Cancel)).Status);
     }
 
