@@ -26,9 +26,11 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
     /// the floor then one of the mode, each pair back to back, and the median of the per-round ratios. A
     /// shared machine's speed drifts by tens of percent over minutes; a pair measured seconds apart sees the
     /// same machine, and the median drops the round a neighbour disturbed. Then a constant-rate run of each
-    /// at <paramref name="halfRate"/>, again back to back, for the p99 added.
+    /// at half the floor's median rate in these rounds, again back to back, for the p99 added: half of what
+    /// the machine sustained a minute ago, not at the start of the run, which a slowing machine (a
+    /// neighbour taking a fifth of its CPU) could turn into more than the mode can serve.
     /// </summary>
-    public async Task<ModeResult> CompareAsync(string mode, ChildProcess server, ChildProcess floor, double halfRate)
+    public async Task<ModeResult> CompareAsync(string mode, ChildProcess server, ChildProcess floor)
     {
         await WarmUpAsync(mode, server);
         var rounds = new List<(ClosedRun Floor, ClosedRun Mode)>();
@@ -52,6 +54,7 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
         var median = rounds[ratios.IndexOf(ratios.Order().ElementAt(ratios.Count / 2))];
         var ratio = median.Mode.Load.Rps / median.Floor.Load.Rps;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{mode}]   per-round ratios {string.Join(" ", ratios.Select(static r => r.ToString("0.00", CultureInfo.InvariantCulture)))}, median {ratio:0.00}"));
+        var halfRate = rounds.Select(static r => r.Floor.Load.Rps).Order().ElementAt(rounds.Count / 2) / 2;
         var floorHalf = await ConstantRateAsync("plain-yarp", floor, halfRate);
         var half = await ConstantRateAsync(mode, server, halfRate);
         return new ModeResult(mode, median.Mode.Load, half, halfRate, median.Mode.CpuMicrosecondsPerRequest, ratio, half.Percentile(99) - floorHalf.Percentile(99))
