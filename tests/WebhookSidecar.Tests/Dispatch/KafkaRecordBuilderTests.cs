@@ -70,18 +70,61 @@ public sealed class KafkaRecordBuilderTests
         Assert.Equal(expected, KafkaRecordBuilder.RecordKey(delivery, spec));
     }
 
-    private static WebhookDelivery Delivery(IHeaderDictionary headers, byte[] body) => new()
+    [Fact]
+    public void Build_TwoRecordsOfARoute_ShareTheRoutesValues_AndEachHasItsOwnIdAndTime()
+    {
+        var builder = new KafkaRecordBuilder(new KafkaConfig { BootstrapServers = "k:9092" });
+        var first = builder.Build(Delivery(new HeaderDictionary { ["X-GitHub-Event"] = "push" }, "{}"u8.ToArray()), Dispatch, "X-Webhook-Verified");
+        var later = Delivery(new HeaderDictionary { ["x-github-event"] = "ping" }, "{}"u8.ToArray(), eventId: "evt-2", receivedAt: new DateTimeOffset(2026, 12, 2, 3, 4, 6, 789, TimeSpan.Zero));
+        var second = builder.Build(later, Dispatch, "X-Webhook-Verified");
+
+        Assert.Same(first.Headers.GetLastBytes("ce_source"), second.Headers.GetLastBytes("ce_source"));
+        Assert.Equal("urn:webhook-sidecar:r", Encoding.UTF8.GetString(second.Headers.GetLastBytes("ce_source")));
+        Assert.Equal("webhook.github", Encoding.UTF8.GetString(second.Headers.GetLastBytes("ce_type")));
+        Assert.Equal("2026-12-02T03:04:05.0000000Z", Encoding.UTF8.GetString(first.Headers.GetLastBytes("ce_time")));
+        Assert.Equal("2026-12-02T03:04:06.7890000Z", Encoding.UTF8.GetString(second.Headers.GetLastBytes("ce_time")));
+        Assert.Equal("evt-2", Encoding.UTF8.GetString(second.Headers.GetLastBytes("ce_id")));
+        Assert.Equal("ping", Encoding.UTF8.GetString(second.Headers.GetLastBytes("http_x-github-event")));
+    }
+
+    [Fact]
+    public void Build_RouteReloadedWithAnotherScheme_TypeAndSchemeFollow()
+    {
+        var builder = new KafkaRecordBuilder(new KafkaConfig { BootstrapServers = "k:9092" });
+        builder.Build(Delivery(new HeaderDictionary(), "{}"u8.ToArray()), Dispatch, "X-Webhook-Verified");
+
+        var record = builder.Build(Delivery(new HeaderDictionary(), "{}"u8.ToArray(), scheme: "stripe"), Dispatch, "X-Webhook-Verified");
+
+        Assert.Equal("webhook.stripe", Encoding.UTF8.GetString(record.Headers.GetLastBytes("ce_type")));
+        Assert.Equal("stripe", Encoding.UTF8.GetString(record.Headers.GetLastBytes("ce_webhookscheme")));
+    }
+
+    [Fact]
+    public void Build_MoreDistinctHeaderNamesThanRemembered_EachStillCopiedUnderItsOwnName()
+    {
+        var builder = new KafkaRecordBuilder(new KafkaConfig { BootstrapServers = "k:9092" });
+        for (var i = 0; i < 600; i++)
+        {
+            var record = builder.Build(Delivery(new HeaderDictionary { [$"X-Custom-{i}"] = $"v{i}" }, "{}"u8.ToArray()), Dispatch, "X-Webhook-Verified");
+
+            var copied = Assert.Single(record.Headers, h => h.Key.StartsWith("http_", StringComparison.Ordinal));
+            Assert.Equal($"http_x-custom-{i}", copied.Key);
+            Assert.Equal($"v{i}", Encoding.UTF8.GetString(copied.GetValueBytes()));
+        }
+    }
+
+    private static WebhookDelivery Delivery(IHeaderDictionary headers, byte[] body, string eventId = "evt", DateTimeOffset? receivedAt = null, string scheme = "github") => new()
     {
         RouteId = "r",
-        EventId = "evt",
+        EventId = eventId,
         ReplayKey = "r:id:evt",
         Body = body,
         Headers = headers,
         Method = "POST",
         PathAndQuery = "/hooks",
         ClientIp = null,
-        ReceivedAt = new DateTimeOffset(2026, 12, 2, 3, 4, 5, TimeSpan.Zero),
+        ReceivedAt = receivedAt ?? new DateTimeOffset(2026, 12, 2, 3, 4, 5, TimeSpan.Zero),
         Verification = new VerificationResult { Reason = WebhookSidecar.Pipeline.RejectionReason.BadSignature },
-        Scheme = "github",
+        Scheme = scheme,
     };
 }

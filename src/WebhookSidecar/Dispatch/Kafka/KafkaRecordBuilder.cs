@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Globalization;
@@ -12,10 +13,17 @@ namespace WebhookSidecar.Dispatch.Kafka;
 /// <summary>
 /// Builds the record for a verified delivery: the raw body as value, the key, and the headers listed in
 /// <see cref="KafkaHeaderNames"/>. Request headers are copied except those that are credentials, cookies,
-/// hop-by-hop, or describe the transport rather than the event.
+/// hop-by-hop, or describe the transport rather than the event. The header values that are the same for
+/// every record of a route (source, type, route, scheme, verified, the secret's id) and the Kafka names of
+/// copied headers are built once and shared: a record's header arrays are never written after they are
+/// built, and librdkafka copies them when producing.
 /// </summary>
 internal sealed class KafkaRecordBuilder
 {
+    // More distinct header names or secret ids than this are built per record instead of remembered: a
+    // sender that varies its header names must not grow the process.
+    private const int MaxRemembered = 256;
+
     private static readonly FrozenSet<string> NeverCopied = FrozenSet.Create(
         StringComparer.OrdinalIgnoreCase,
         HeaderNames.Cookie, HeaderNames.SetCookie, HeaderNames.Authorization, HeaderNames.ProxyAuthorization,
@@ -24,7 +32,14 @@ internal sealed class KafkaRecordBuilder
         HeaderNames.ContentType, HeaderNames.Expect, "X-Forwarded-For", "X-Forwarded-Proto",
         "X-Forwarded-Host", "X-Forwarded-Prefix", "Forwarded", "X-Real-IP");
 
+    private static readonly byte[] SpecVersion = Utf8(KafkaHeaderNames.SpecVersionValue);
+    private static readonly byte[] True = Utf8("true");
+    private static readonly byte[] False = Utf8("false");
+
     private readonly FrozenSet<string> _excluded;
+    private readonly ConcurrentDictionary<string, RouteValues> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _secretIds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _headerKeys = new(StringComparer.OrdinalIgnoreCase);
 
     public KafkaRecordBuilder(KafkaConfig config)
         => _excluded = NeverCopied.Concat(config.ExcludeHeaders).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
@@ -35,13 +50,14 @@ internal sealed class KafkaRecordBuilder
     /// <param name="verifiedHeader">The sidecar's own verified-by header, not copied: the <c>ce_webhook*</c> headers say it.</param>
     public Message<byte[], byte[]> Build(WebhookDelivery delivery, DispatchConfig dispatch, string verifiedHeader)
     {
+        var route = Route(delivery.RouteId, delivery.Scheme);
         var headers = new Headers
         {
-            { KafkaHeaderNames.SpecVersion, Utf8(KafkaHeaderNames.SpecVersionValue) },
+            { KafkaHeaderNames.SpecVersion, SpecVersion },
             { KafkaHeaderNames.Id, Utf8(delivery.EventId) },
-            { KafkaHeaderNames.Source, Utf8("urn:webhook-sidecar:" + delivery.RouteId) },
-            { KafkaHeaderNames.Type, Utf8("webhook." + delivery.Scheme) },
-            { KafkaHeaderNames.Time, Utf8(delivery.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)) },
+            { KafkaHeaderNames.Source, route.Source },
+            { KafkaHeaderNames.Type, route.Type },
+            { KafkaHeaderNames.Time, Time(delivery.ReceivedAt) },
         };
 
         if (delivery.Headers.TryGetValue(HeaderNames.ContentType, out var contentType) && contentType.Count == 1 && !string.IsNullOrEmpty(contentType[0]))
@@ -49,12 +65,12 @@ internal sealed class KafkaRecordBuilder
             headers.Add(KafkaHeaderNames.ContentType, Utf8(contentType[0]!));
         }
 
-        headers.Add(KafkaHeaderNames.Route, Utf8(delivery.RouteId));
-        headers.Add(KafkaHeaderNames.Scheme, Utf8(delivery.Scheme));
-        headers.Add(KafkaHeaderNames.Verified, Utf8(delivery.Verification.IsVerified ? "true" : "false"));
+        headers.Add(KafkaHeaderNames.Route, route.Route);
+        headers.Add(KafkaHeaderNames.Scheme, route.Scheme);
+        headers.Add(KafkaHeaderNames.Verified, delivery.Verification.IsVerified ? True : False);
         if (delivery.Verification.IsVerified && delivery.Verification.SecretId is { } secretId)
         {
-            headers.Add(KafkaHeaderNames.Secret, Utf8(secretId));
+            headers.Add(KafkaHeaderNames.Secret, Remembered(_secretIds, secretId, static id => Utf8(id)));
         }
 
         if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity)
@@ -83,7 +99,7 @@ internal sealed class KafkaRecordBuilder
                 continue;
             }
 
-            var key = KafkaHeaderNames.HttpPrefix + name.ToLowerInvariant();
+            var key = Remembered(_headerKeys, name, static n => KafkaHeaderNames.HttpPrefix + n.ToLowerInvariant());
             foreach (var value in values)
             {
                 headers.Add(key, Utf8(value ?? string.Empty));
@@ -120,6 +136,49 @@ internal sealed class KafkaRecordBuilder
     }
 
     private static byte[] Utf8(string value) => Encoding.UTF8.GetBytes(value);
+
+    /// <summary>CloudEvents <c>time</c>, RFC 3339 in UTC with 100 ns precision, formatted straight to UTF-8.</summary>
+    private static byte[] Time(DateTimeOffset receivedAt)
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        receivedAt.UtcDateTime.TryFormat(buffer, out var written, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        return buffer[..written].ToArray();
+    }
+
+    private static TValue Remembered<TValue>(ConcurrentDictionary<string, TValue> remembered, string key, Func<string, TValue> create)
+    {
+        if (remembered.TryGetValue(key, out var value))
+        {
+            return value;
+        }
+
+        value = create(key);
+        if (remembered.Count < MaxRemembered)
+        {
+            remembered.TryAdd(key, value);
+        }
+
+        return value;
+    }
+
+    /// <summary>The route's shared values; rebuilt if a reload gave the route another scheme.</summary>
+    private RouteValues Route(string routeId, string scheme)
+    {
+        if (_routes.TryGetValue(routeId, out var values) && string.Equals(values.SchemeName, scheme, StringComparison.Ordinal))
+        {
+            return values;
+        }
+
+        values = new RouteValues(scheme, Utf8("urn:webhook-sidecar:" + routeId), Utf8("webhook." + scheme), Utf8(routeId), Utf8(scheme));
+        if (_routes.Count < MaxRemembered || _routes.ContainsKey(routeId))
+        {
+            _routes[routeId] = values;
+        }
+
+        return values;
+    }
+
+    private sealed record RouteValues(string SchemeName, byte[] Source, byte[] Type, byte[] Route, byte[] Scheme);
 
     private static string? TraceContext(WebhookDelivery delivery, string name)
         => delivery.Headers.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
