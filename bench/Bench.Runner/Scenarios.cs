@@ -104,15 +104,14 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
     /// background JIT that replaces it (instrumented code first, then the profile-guided final code) gets
     /// little CPU: the sidecar, with more code to promote than plain YARP, was seen at 4.6× its steady CPU per
     /// request in its first 10 s, 2.4× in the next 10 and 1.1× in the third (two fresh sidecars under load at
-    /// once), and after a 51 s warm-up its first comparison rounds still rose from 0.71 to 1.03 of plain
-    /// YARP's rate over the next minute. Plain YARP, started once, is warm by then for every later mode. So,
-    /// unmeasured, closed-loop windows of 10 s run until the proxy's CPU per request of two windows in a row
+    /// once). Plain YARP, started once, is warm by then for every later mode. So,
+    /// unmeasured, closed-loop windows of 5 s run until the proxy's CPU per request of two windows in a row
     /// differs by at most 5%, for at least <see cref="BenchOptions.WarmupRun"/> and at most
     /// <see cref="BenchOptions.WarmupMax"/>: every server is measured with its steady-state code.
     /// </summary>
     private async Task WarmUpAsync(string mode, ChildProcess server)
     {
-        var window = TimeSpan.FromSeconds(10);
+        var window = TimeSpan.FromSeconds(5);
         var clock = Stopwatch.StartNew();
         var previous = double.NaN;
         var windows = new List<string>();
@@ -131,7 +130,7 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
             }
         }
 
-        Console.WriteLine($"[{mode}] warm-up, {clock.Elapsed.TotalSeconds:0} s, proxy CPU us/request per 10 s window: {string.Join(" ", windows)}");
+        Console.WriteLine($"[{mode}] warm-up, {clock.Elapsed.TotalSeconds:0} s, proxy CPU us/request per 5 s window: {string.Join(" ", windows)}");
     }
 
     private async Task<ClosedRun> ClosedLoopAsync(string mode, ChildProcess server)
