@@ -130,7 +130,7 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
             }
         }
 
-        Console.WriteLine($"[{mode}] warm-up, {clock.Elapsed.TotalSeconds:0} s, proxy CPU us/request per 5 s window: {string.Join(" ", windows)}");
+        Console.WriteLine($"[{mode}] warm-up, {clock.Elapsed.TotalSeconds:0} s, proxy CPU us/request per {window.TotalSeconds:0} s window: {string.Join(" ", windows)}");
     }
 
     private async Task<ClosedRun> ClosedLoopAsync(string mode, ChildProcess server)
