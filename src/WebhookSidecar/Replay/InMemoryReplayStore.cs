@@ -27,8 +27,7 @@ internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
 
     // Keys are hashed with a seed drawn at start: a sender cannot aim two keys at one slot.
     private readonly long _seed = Random.Shared.NextInt64();
-    private long _count;
-    private long _nextToken;
+    private PaddedCount _count;
     private long _lastFullWarning = long.MinValue;
 
     public InMemoryReplayStore(ReplayStoreConfig config, TimeProvider time, ILogger<InMemoryReplayStore> logger)
@@ -48,14 +47,13 @@ internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
     public string Name => "in-process";
 
     /// <summary>Keys held now (in flight and delivered, until swept).</summary>
-    public long Count => Interlocked.Read(ref _count);
+    public long Count => Interlocked.Read(ref _count.Value);
 
     public ValueTask<ReplayClaim> TryClaimAsync(string key, TimeSpan inFlightTtl, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().UtcTicks;
-        var token = Interlocked.Increment(ref _nextToken);
         var hash = Hash(key);
-        var result = ShardOf(hash).TryClaim(hash, token, now, now + inFlightTtl.Ticks, _tryCount);
+        var result = ShardOf(hash).TryClaim(hash, now, now + inFlightTtl.Ticks, _tryCount, out var token);
         switch (result)
         {
             case ReplayKeyShard.ClaimResult.Added or ReplayKeyShard.ClaimResult.Reclaimed:
@@ -82,7 +80,7 @@ internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
         var hash = Hash(claim.Key);
         if (ShardOf(hash).Release(hash, claim.Token))
         {
-            Interlocked.Decrement(ref _count);
+            Interlocked.Decrement(ref _count.Value);
         }
 
         return ValueTask.CompletedTask;
@@ -94,7 +92,7 @@ internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
         var now = _time.GetUtcNow().UtcTicks;
         foreach (var shard in _shards)
         {
-            Interlocked.Add(ref _count, -shard.Sweep(now));
+            Interlocked.Add(ref _count.Value, -shard.Sweep(now));
         }
     }
 
@@ -112,9 +110,9 @@ internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
 
     private bool TryCount()
     {
-        if (Interlocked.Increment(ref _count) > _maxEntries)
+        if (Interlocked.Increment(ref _count.Value) > _maxEntries)
         {
-            Interlocked.Decrement(ref _count);
+            Interlocked.Decrement(ref _count.Value);
             return false;
         }
 
@@ -129,6 +127,17 @@ internal sealed partial class InMemoryReplayStore : IReplayStore, IDisposable
         {
             LogFull(_logger, _maxEntries);
         }
+    }
+
+    /// <summary>
+    /// The key count, alone on its cache line: every new key increments it, from either core, and beside the
+    /// store's read-only fields (shards, seed, clock) each increment would evict those from the other core's cache.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct PaddedCount
+    {
+        [FieldOffset(64)]
+        public long Value;
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "In-process replay store is full ({MaxEntries} keys, none expired): new deliveries are refused with 503 until keys expire. Raise Sidecar:ReplayStore:MaxEntries or use Redis.")]

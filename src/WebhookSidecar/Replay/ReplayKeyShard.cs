@@ -19,6 +19,15 @@ internal sealed class ReplayKeyShard
     // Slots holding a key (in flight or delivered, expired or not).
     private int _live;
 
+    // No key held here expires before this: a sweep before it has nothing to remove and skips the scan. Lowered
+    // by every write and raised only by a scan, so it may be early (a claim since committed for a day) but never
+    // late. Under steady traffic the in-flight claims keep it about Replay:InFlightTtl ahead, so a shard of a
+    // million day-long keys is scanned about once per InFlightTtl instead of on every sweep.
+    private long _earliestExpiry = long.MaxValue;
+
+    // The last claim token handed out; 0 marks a slot re-added by a commit, which no release matches.
+    private long _lastToken;
+
     public enum State : byte
     {
         Empty,
@@ -42,11 +51,16 @@ internal sealed class ReplayKeyShard
         Full,
     }
 
-    /// <summary>Claims <paramref name="hash"/> unless a live entry holds it; <paramref name="tryCount"/> reserves room for a new key in the whole store.</summary>
-    public ClaimResult TryClaim(UInt128 hash, long token, long now, long expiresAt, Func<bool> tryCount)
+    /// <summary>
+    /// Claims <paramref name="hash"/> unless a live entry holds it; <paramref name="tryCount"/> reserves room for a
+    /// new key in the whole store. A claim gets a <paramref name="token"/> for its release, unique in this shard
+    /// (a key always lands in the same shard), so no counter is shared between cores.
+    /// </summary>
+    public ClaimResult TryClaim(UInt128 hash, long now, long expiresAt, Func<bool> tryCount, out long token)
     {
         lock (_lock)
         {
+            token = ++_lastToken;
             var index = Find(hash, out var free);
             if (index >= 0)
             {
@@ -57,6 +71,7 @@ internal sealed class ReplayKeyShard
                 }
 
                 slot = new Slot(hash, token, expiresAt, State.InFlight);
+                _earliestExpiry = Math.Min(_earliestExpiry, expiresAt);
                 return ClaimResult.Reclaimed;
             }
 
@@ -83,6 +98,7 @@ internal sealed class ReplayKeyShard
             if (index >= 0)
             {
                 _slots[index] = _slots[index] with { State = State.Delivered, ExpiresAt = expiresAt };
+                _earliestExpiry = Math.Min(_earliestExpiry, expiresAt);
                 return;
             }
 
@@ -116,17 +132,29 @@ internal sealed class ReplayKeyShard
         lock (_lock)
         {
             var removed = 0;
-            for (var i = 0; i < _slots.Length; i++)
+            if (now >= _earliestExpiry)
             {
-                ref var slot = ref _slots[i];
-                if (slot.State is State.InFlight or State.Delivered && slot.ExpiresAt <= now)
+                var earliest = long.MaxValue;
+                for (var i = 0; i < _slots.Length; i++)
                 {
-                    slot = slot with { State = State.Removed };
-                    removed++;
+                    ref var slot = ref _slots[i];
+                    if (slot.State is State.InFlight or State.Delivered)
+                    {
+                        if (slot.ExpiresAt <= now)
+                        {
+                            slot = slot with { State = State.Removed };
+                            removed++;
+                        }
+                        else
+                        {
+                            earliest = Math.Min(earliest, slot.ExpiresAt);
+                        }
+                    }
                 }
-            }
 
-            _live -= removed;
+                _live -= removed;
+                _earliestExpiry = earliest;
+            }
 
             // Tombstones only lengthen probes: rebuild once they are a large share, at the size the live keys need.
             if (_used - _live > _slots.Length / 4)
@@ -189,6 +217,7 @@ internal sealed class ReplayKeyShard
 
         _slots[free] = slot;
         _live++;
+        _earliestExpiry = Math.Min(_earliestExpiry, slot.ExpiresAt);
         if (_used * 10 > _slots.Length * 7)
         {
             // Mostly tombstones (claims released): clean up at this size; mostly keys: double.

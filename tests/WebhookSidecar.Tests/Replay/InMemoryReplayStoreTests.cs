@@ -156,6 +156,39 @@ public sealed class InMemoryReplayStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Sweep_SkipsWhileNothingExpired_ThenRemovesEachKeyAtItsOwnExpiry()
+    {
+        // Many keys, so every one of the 64 shards holds some and the skip is taken per shard.
+        for (var i = 0; i < 500; i++)
+        {
+            await _store.CommitAsync(await _store.TryClaimAsync($"r:day:{i}", InFlight, Cancel), Delivered, Cancel);
+            await _store.TryClaimAsync($"r:minute:{i}", InFlight, Cancel);
+        }
+
+        _time.Advance(InFlight / 2);
+        _store.Sweep();
+        Assert.Equal(1_000, _store.Count);
+
+        // The in-flight claims expire; the delivered keys, committed after each shard's earliest expiry was set, stay.
+        _time.Advance(InFlight / 2);
+        _store.Sweep();
+        Assert.Equal(500, _store.Count);
+
+        // Keys written after a scan lower the bound again: a new claim is swept at its own expiry, not the day-long keys'.
+        await _store.TryClaimAsync("r:late", InFlight, Cancel);
+        _store.Sweep();
+        Assert.Equal(501, _store.Count);
+        _time.Advance(InFlight);
+        _store.Sweep();
+        Assert.Equal(500, _store.Count);
+
+        _time.Advance(Delivered);
+        _store.Sweep();
+        Assert.Equal(0, _store.Count);
+        Assert.Equal(ReplayClaimStatus.Claimed, (await _store.TryClaimAsync("r:day:0", InFlight, Cancel)).Status);
+    }
+
+    [Fact]
     public async Task TryClaim_ConcurrentSameKey_ExactlyOneClaimed()
     {
         var claims = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await _store.TryClaimAsync("r:id:race", InFlight, Cancel), Cancel)));
