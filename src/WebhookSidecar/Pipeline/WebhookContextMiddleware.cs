@@ -48,9 +48,11 @@ internal sealed class WebhookContextMiddleware(
         context.Features.Set(feature);
         using var activity = SidecarTracing.StartRequest(route.Id);
 
+        var completed = false;
         try
         {
             await next(context);
+            completed = true;
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -60,6 +62,11 @@ internal sealed class WebhookContextMiddleware(
         }
         finally
         {
+            while (feature.TakeFinisher() is { } finisher)
+            {
+                await FinishAsync(finisher, context, feature, completed);
+            }
+
             feature.Body?.Dispose();
             Record(context, feature);
             SidecarTracing.Complete(activity, feature.Outcome, activity is null ? null : DeliveryId(context, route));
@@ -100,6 +107,19 @@ internal sealed class WebhookContextMiddleware(
             default:
                 PipelineLog.Rejected(logger, route.Id, tag, status, deliveryId, feature.ClientIp);
                 break;
+        }
+    }
+
+    /// <summary>Runs one finisher; one that throws is logged and does not keep the others (a claim's release) from running.</summary>
+    private async ValueTask FinishAsync(IWebhookFinisher finisher, HttpContext context, WebhookRequestFeature feature, bool completed)
+    {
+        try
+        {
+            await finisher.FinishAsync(context, feature, completed);
+        }
+        catch (Exception e)
+        {
+            PipelineLog.Unexpected(logger, e, feature.Route.Id, DeliveryId(context, feature.Route));
         }
     }
 

@@ -15,6 +15,8 @@ namespace WebhookSidecar.Pipeline;
 internal sealed class WebhookRequestFeature
 {
     private MacStorage _mac;
+    private FinisherSlots _finishers;
+    private int _finisherCount;
 
     public required WebhookRoute Route { get; init; }
 
@@ -47,6 +49,41 @@ internal sealed class WebhookRequestFeature
 
     /// <summary>True once the dispatch target accepted the request (backend 2xx, broker ack, fsync).</summary>
     public bool Dispatched { get; set; }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the request was handed to YARP's forwarder.</summary>
+    public long ForwardStartTimestamp { get; set; }
+
+    /// <summary>Registers a step's work for when the rest of the pipeline has returned (<see cref="IWebhookFinisher"/>).</summary>
+    public void AddFinisher(IWebhookFinisher finisher)
+    {
+        if (_finisherCount == FinisherSlots.Length)
+        {
+            throw new InvalidOperationException($"At most {FinisherSlots.Length} finishers per request.");
+        }
+
+        _finishers[_finisherCount++] = finisher;
+    }
+
+    /// <summary>Takes the most recently registered finisher not yet run, or null when none is left.</summary>
+    public IWebhookFinisher? TakeFinisher()
+    {
+        if (_finisherCount == 0)
+        {
+            return null;
+        }
+
+        var finisher = _finishers[--_finisherCount];
+        _finishers[_finisherCount] = null;
+        return finisher;
+    }
+
+    [InlineArray(Length)]
+    private struct FinisherSlots
+    {
+        public const int Length = 4;
+
+        private IWebhookFinisher? _element;
+    }
 
     [InlineArray(64)]
     private struct MacStorage

@@ -12,26 +12,53 @@ namespace WebhookSidecar.Dispatch.Forward;
 /// answer — leaves it undispatched, so the replay claim is released.
 /// </summary>
 /// <remarks>
-/// The forwarding itself is the <c>dispatch</c> stage: timed, and traced by a span that is current while
-/// YARP calls the backend, so the <c>traceparent</c> the backend receives is that span's child.
+/// The forwarding itself is the <c>dispatch</c> stage, timed. The classification runs as a finisher
+/// (<see cref="IWebhookFinisher"/>), without an async frame of its own around YARP, unless spans are
+/// recorded: then a <c>dispatch</c> span is current while YARP calls the backend, so the
+/// <c>traceparent</c> the backend receives is that span's child, and this step waits for YARP itself.
 /// </remarks>
-internal sealed class ForwardOutcomeMiddleware(RequestDelegate next, TimeProvider time, SidecarMetrics metrics)
+internal sealed class ForwardOutcomeMiddleware(RequestDelegate next, TimeProvider time, SidecarMetrics metrics) : IWebhookFinisher
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         if (context.Features.Get<WebhookRequestFeature>() is not { } feature)
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
-        var start = time.GetTimestamp();
+        feature.ForwardStartTimestamp = time.GetTimestamp();
+        if (SidecarTracing.Source.HasListeners())
+        {
+            return TracedAsync(context, feature);
+        }
+
+        feature.AddFinisher(this);
+        return next(context);
+    }
+
+    public ValueTask FinishAsync(HttpContext context, WebhookRequestFeature feature, bool completed)
+    {
+        if (completed)
+        {
+            Classify(context, feature);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task TracedAsync(HttpContext context, WebhookRequestFeature feature)
+    {
         using (SidecarTracing.StartStage("dispatch", feature.Route.Id))
         {
             await next(context);
         }
 
-        metrics.StageDuration(feature.Route.Id, "dispatch", time.GetElapsedTime(start));
+        Classify(context, feature);
+    }
+
+    private void Classify(HttpContext context, WebhookRequestFeature feature)
+    {
+        metrics.StageDuration(feature.Route.Id, "dispatch", time.GetElapsedTime(feature.ForwardStartTimestamp));
         if (feature.Outcome != RejectionReason.None)
         {
             return;
