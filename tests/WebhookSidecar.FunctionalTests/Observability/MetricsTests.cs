@@ -35,6 +35,10 @@ public sealed class MetricsTests : SidecarTestBase
         await SendAsync(SignedRequests.GitHub("/hooks/github", Current, new string('x', 200)), HttpStatusCode.RequestEntityTooLarge);
         await SendAsync(SignedRequests.GitHub("/hooks/shadow", "wrong", """{"n":4}"""), HttpStatusCode.OK);
 
+        // Both counters are observable: read once, each series carries its total since start.
+        requests.RecordObservableInstruments();
+        secrets.RecordObservableInstruments();
+
         Assert.Equal(2, Count(requests, "github", "accepted"));
         Assert.Equal(1, Count(requests, "github", "duplicate"));
         Assert.Equal(1, Count(requests, "github", "bad_signature"));
