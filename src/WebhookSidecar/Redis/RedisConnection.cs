@@ -64,6 +64,9 @@ internal sealed partial class RedisConnection : IDisposable
     /// <summary>Prefix of every key (<see cref="RedisConfig.KeyPrefix"/>).</summary>
     public string KeyPrefix { get; }
 
+    /// <summary>The bound on each operation (<see cref="RedisConfig.OperationTimeout"/>).</summary>
+    public TimeSpan OperationTimeout => _timeout;
+
     /// <summary>True while a connection to the server is up.</summary>
     public bool IsConnected => _multiplexer.IsConnected;
 

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using WebhookSidecar.Pipeline;
 using WebhookSidecar.Replay;
 
 namespace WebhookSidecar.Redis;
@@ -15,30 +18,42 @@ namespace WebhookSidecar.Redis;
 /// holds the key by then (the delivery reached its target, even if its claim expired meanwhile); release
 /// compares the owner's value first, so a request whose claim expired cannot free a retry's claim.
 /// Concurrent steps share that script except on a Redis Cluster, where each step is its own. Redis not
-/// answering in time: <see cref="ReplayClaimStatus.Unavailable"/>, and the route's outage policy applies.
+/// answering a claim in time: <see cref="ReplayClaimStatus.Unavailable"/>, and the route's outage policy applies.
+/// <para>
+/// A commit or release is posted, not awaited: it is queued before the call returns, so every step asked
+/// after it (the same delivery's retry on the same connection included) runs after it in Redis, but the
+/// request does not wait for Redis's answer (the provider already has the backend's). One that fails is
+/// logged here (event 2007); its claim then holds until the in-flight TTL, as it would have if awaited.
+/// Disposing waits, bounded, for those still out.
+/// </para>
 /// </summary>
-internal sealed class RedisReplayStore : IReplayStore
+internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable
 {
     private readonly RedisConnection _redis;
+    private readonly ILogger _logger;
 
     // Distinguishes this process's claims from another replica's that happen to use the same counter value.
     private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
     private readonly ReplayCommandBatcher _steps;
     private long _nextToken;
 
-    public RedisReplayStore(RedisConnection redis)
-        : this(redis, batch: true)
+    public RedisReplayStore(RedisConnection redis, ILogger<RedisReplayStore> logger)
+        : this(redis, batch: true, logger)
     {
     }
 
     /// <summary>With <paramref name="batch"/> false, one script per operation (what a Redis Cluster gets).</summary>
-    internal RedisReplayStore(RedisConnection redis, bool batch)
+    internal RedisReplayStore(RedisConnection redis, bool batch, ILogger? logger = null)
     {
         _redis = redis;
-        _steps = new ReplayCommandBatcher(redis, batch);
+        _logger = logger ?? NullLogger.Instance;
+        _steps = new ReplayCommandBatcher(redis, batch, SettleFailed);
     }
 
     public string Name => "redis";
+
+    /// <summary>Commits and releases posted but not answered by Redis yet.</summary>
+    internal int Unsettled => _steps.Posted;
 
     /// <summary>The Redis key of a replay key.</summary>
     public RedisKey KeyOf(string key) => string.Concat(_redis.KeyPrefix, "replay:", key);
@@ -55,24 +70,40 @@ internal sealed class RedisReplayStore : IReplayStore
         };
     }
 
-    public async ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken)
+    public ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        if (await _steps.CommitAsync(KeyOf(claim.Key), Milliseconds(ttl)) is null)
+        _steps.Post(commit: true, KeyOf(claim.Key), RedisValue.EmptyString, Milliseconds(ttl), claim.Key);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ReleaseAsync(ReplayClaim claim, CancellationToken cancellationToken)
+    {
+        _steps.Post(commit: false, KeyOf(claim.Key), Owner(claim.Token), RedisValue.EmptyString, claim.Key);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Waits for the posted commits and releases: one batch on the wire and one behind it, each bounded by the operation timeout.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!await _steps.DrainAsync(2 * _redis.OperationTimeout))
         {
-            // The claim stays in flight until its TTL: retries get 409 meanwhile, then are accepted again.
-            throw new RedisException("commit did not reach Redis; the claim expires after the route's in-flight TTL");
+            LogUnsettledAtStop(_logger, _steps.Posted);
         }
     }
 
-    public async ValueTask ReleaseAsync(ReplayClaim claim, CancellationToken cancellationToken)
+    private void SettleFailed(string key, bool commit)
     {
-        if (await _steps.ReleaseAsync(KeyOf(claim.Key), Owner(claim.Token)) is null)
-        {
-            throw new RedisException("release did not reach Redis; the claim expires after the route's in-flight TTL");
-        }
+        // A replay key starts with its route id, which cannot contain ':'.
+        var route = key.IndexOf(':', StringComparison.Ordinal) is > 0 and var end ? key[..end] : key;
+        PipelineLog.SettleFailed(_logger, new RedisException(commit
+            ? "Redis did not confirm the commit in time; unless it ran, the claim holds until the route's in-flight TTL"
+            : "Redis did not confirm the release in time; unless it ran, the claim holds until the route's in-flight TTL"), route, commit);
     }
 
     private RedisValue Owner(long token) => string.Concat("inflight:", _instance, ":", token.ToString(CultureInfo.InvariantCulture));
 
     private static RedisValue Milliseconds(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Stopped with {Count} replay commits or releases not answered by Redis: those claims hold until their in-flight TTL, and a retry meanwhile is answered 409")]
+    private static partial void LogUnsettledAtStop(ILogger logger, int count);
 }

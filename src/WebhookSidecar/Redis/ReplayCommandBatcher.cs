@@ -10,6 +10,10 @@ namespace WebhookSidecar.Redis;
 /// two round trips per delivery into a fraction of one, on both sides of the socket.
 /// Redis Cluster needs the keys of one script in one hash slot, so there (and while the server's type is
 /// not known yet, or when built with batching off) each operation is the same script over its one key.
+/// A commit or release can also be <b>posted</b>: queued (or, alone, handed to the connection) before
+/// <see cref="Post"/> returns, so it still runs before any operation asked after it, but nobody waits for
+/// its answer; a failed one is reported to the callback given at construction, and
+/// <see cref="DrainAsync"/> waits for those still out.
 /// </summary>
 internal sealed class ReplayCommandBatcher
 {
@@ -55,26 +59,76 @@ internal sealed class ReplayCommandBatcher
 
     private readonly RedisConnection _redis;
     private readonly bool _batch;
+    private readonly Action<string, bool>? _postedFailed;
     private readonly Lock _gate = new();
     private readonly Queue<Operation> _waiting = new();
     private bool _sending;
+    private int _posted;
+    private TaskCompletionSource? _drained;
 
     /// <param name="redis">The connection.</param>
     /// <param name="batch">False: every operation alone, as on a Redis Cluster.</param>
-    public ReplayCommandBatcher(RedisConnection redis, bool batch = true)
+    /// <param name="postedFailed">Told the tag and the kind (true: commit) of each posted operation Redis did not answer or failed.</param>
+    public ReplayCommandBatcher(RedisConnection redis, bool batch = true, Action<string, bool>? postedFailed = null)
     {
         _redis = redis;
         _batch = batch;
+        _postedFailed = postedFailed;
+    }
+
+    /// <summary>Posted operations not answered yet.</summary>
+    public int Posted => Volatile.Read(ref _posted);
+
+    /// <summary>
+    /// Posts a commit (<paramref name="commit"/> true: marks <paramref name="key"/> delivered whoever holds
+    /// it; <paramref name="value"/> ignored) or a release (deletes it if the owner <paramref name="value"/>
+    /// still holds it): in order with every other operation, without waiting for the answer.
+    /// <paramref name="tag"/> is what the failure callback is told.
+    /// </summary>
+    public void Post(bool commit, RedisKey key, RedisValue value, RedisValue ttlMilliseconds, string tag)
+    {
+        Interlocked.Increment(ref _posted);
+        var operation = commit
+            ? new Operation(Commit, key, RedisValue.EmptyString, ttlMilliseconds, tag)
+            : new Operation(Release, key, value, RedisValue.EmptyString, tag);
+        if (!_batch || !_redis.IsStandalone)
+        {
+            // Handed to the connection, in order, before this returns (the first await is on the answer).
+            _ = PostedAloneAsync(operation);
+            return;
+        }
+
+        Queue(operation);
+    }
+
+    /// <summary>Waits until every posted operation is answered, at most <paramref name="timeout"/>: false when some were not by then.</summary>
+    public async Task<bool> DrainAsync(TimeSpan timeout)
+    {
+        Task drained;
+        lock (_gate)
+        {
+            if (Volatile.Read(ref _posted) == 0)
+            {
+                return true;
+            }
+
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            drained = _drained.Task;
+        }
+
+        try
+        {
+            await drained.WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Claims <paramref name="key"/> for <paramref name="owner"/>: 1 claimed, 2 delivered, 3 in flight; null when Redis did not answer.</summary>
     public Task<int?> ClaimAsync(RedisKey key, RedisValue owner, RedisValue ttlMilliseconds) => Enqueue(Claim, key, owner, ttlMilliseconds);
-
-    /// <summary>Marks <paramref name="key"/> delivered, whoever holds it: 1; null when Redis did not answer.</summary>
-    public Task<int?> CommitAsync(RedisKey key, RedisValue ttlMilliseconds) => Enqueue(Commit, key, RedisValue.EmptyString, ttlMilliseconds);
-
-    /// <summary>Deletes <paramref name="key"/> if <paramref name="owner"/> still holds it: 1 or 0; null when Redis did not answer.</summary>
-    public Task<int?> ReleaseAsync(RedisKey key, RedisValue owner) => Enqueue(Release, key, owner, RedisValue.EmptyString);
 
     private Task<int?> Enqueue(RedisValue op, RedisKey key, RedisValue value, RedisValue ttlMilliseconds)
     {
@@ -83,7 +137,13 @@ internal sealed class ReplayCommandBatcher
             return AloneAsync(op, key, value, ttlMilliseconds);
         }
 
-        var operation = new Operation(op, key, value, ttlMilliseconds);
+        var operation = new Operation(op, key, value, ttlMilliseconds, tag: null);
+        Queue(operation);
+        return operation.Result!.Task;
+    }
+
+    private void Queue(Operation operation)
+    {
         bool send;
         lock (_gate)
         {
@@ -96,8 +156,6 @@ internal sealed class ReplayCommandBatcher
         {
             _ = SendAsync();
         }
-
-        return operation.Result.Task;
     }
 
     /// <summary>Sends what is waiting, batch after batch, until nothing is; the only sender while it runs.</summary>
@@ -134,7 +192,7 @@ internal sealed class ReplayCommandBatcher
             var answers = await EvaluateAsync(keys, values);
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Result.TrySetResult(Answer(answers, i));
+                Complete(batch[i], Answer(answers, i));
             }
 
             batch.Clear();
@@ -143,6 +201,33 @@ internal sealed class ReplayCommandBatcher
 
     private async Task<int?> AloneAsync(RedisValue op, RedisKey key, RedisValue value, RedisValue ttlMilliseconds)
         => Answer(await EvaluateAsync([key], [op, value, ttlMilliseconds]), 0);
+
+    private async Task PostedAloneAsync(Operation operation)
+        => Complete(operation, Answer(await EvaluateAsync([operation.Key], [operation.Op, operation.Value, operation.TtlMilliseconds]), 0));
+
+    /// <summary>Answers a waiting operation, or settles a posted one: its failure reported, the drain told when it was the last.</summary>
+    private void Complete(Operation operation, int? answer)
+    {
+        if (operation.Result is { } result)
+        {
+            result.TrySetResult(answer);
+            return;
+        }
+
+        if (answer is null)
+        {
+            _postedFailed?.Invoke(operation.Tag!, operation.Op == Commit);
+        }
+
+        if (Interlocked.Decrement(ref _posted) == 0)
+        {
+            lock (_gate)
+            {
+                _drained?.TrySetResult();
+                _drained = null;
+            }
+        }
+    }
 
     /// <summary>The script's answers, one per key; null when Redis did not answer or failed.</summary>
     private async Task<RedisResult[]?> EvaluateAsync(RedisKey[] keys, RedisValue[] values)
@@ -167,8 +252,11 @@ internal sealed class ReplayCommandBatcher
         return answer >= 0 ? answer : null;
     }
 
-    /// <summary>One waiting operation; its continuation runs on the thread pool, not on the sender.</summary>
-    private sealed class Operation(RedisValue op, RedisKey key, RedisValue value, RedisValue ttlMilliseconds)
+    /// <summary>
+    /// One operation: waited for (<see cref="Result"/>, whose continuation runs on the thread pool, not on
+    /// the sender), or posted (<see cref="Tag"/>, no result).
+    /// </summary>
+    private sealed class Operation(RedisValue op, RedisKey key, RedisValue value, RedisValue ttlMilliseconds, string? tag)
     {
         public RedisValue Op { get; } = op;
 
@@ -178,6 +266,8 @@ internal sealed class ReplayCommandBatcher
 
         public RedisValue TtlMilliseconds { get; } = ttlMilliseconds;
 
-        public TaskCompletionSource<int?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string? Tag { get; } = tag;
+
+        public TaskCompletionSource<int?>? Result { get; } = tag is null ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
     }
 }

@@ -4,6 +4,8 @@ namespace WebhookSidecar.Replay;
 /// Remembers which deliveries were seen. A delivery is <b>claimed</b> before dispatch, then
 /// <b>committed</b> (delivered: duplicates get 200) when dispatch succeeded, or <b>released</b> when it
 /// failed, so the provider's retry is accepted. Implementations: in-process (default) and Redis.
+/// A commit or release may return before the store has it (Redis posts them), provided every step asked
+/// after it runs after it; such a store logs its own failures and waits for what is still out when disposed.
 /// </summary>
 public interface IReplayStore
 {

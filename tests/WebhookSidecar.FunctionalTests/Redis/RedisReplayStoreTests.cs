@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using WebhookSidecar.Configuration;
 using WebhookSidecar.FunctionalTests.Infrastructure;
 using WebhookSidecar.Redis;
@@ -11,7 +13,8 @@ namespace WebhookSidecar.FunctionalTests.Redis;
 /// The Redis replay store itself against a real redis-server, batched (what a single Redis or a primary
 /// gets) and one script per operation (what a Redis Cluster gets): the same answers either way (only the
 /// owner releases; a late commit still ends delivered), batches keep the order operations were asked in,
-/// and an outage fails what is waiting without stopping the sender.
+/// an outage fails what is waiting without stopping the sender, and commits and releases are posted:
+/// nobody waits for them, a failed one is logged, and disposing waits for those still out.
 /// </summary>
 [Trait("Area", "Redis")]
 public sealed class RedisReplayStoreTests : IAsyncLifetime
@@ -175,5 +178,55 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         }
 
         Assert.Equal(ReplayClaimStatus.Claimed, after.Status);
+    }
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CommitAndRelease_ReturnBeforeRedisAnswers_AndDisposeWaitsForThem(bool batch)
+    {
+        var store = new RedisReplayStore(_connection, batch);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => store.TryClaimAsync($"r:id:posted-{i}", InFlight, Cancel).AsTask()));
+
+        await _redis.PauseAsync();
+        var settled = claims.Select((c, i) => i % 2 == 0 ? store.CommitAsync(c, Delivered, Cancel) : store.ReleaseAsync(c, Cancel)).ToList();
+        Assert.All(settled, s => Assert.True(s.IsCompletedSuccessfully));
+        Assert.Equal(40, store.Unsettled);
+        var resume = Task.Delay(300, Cancel).ContinueWith(_ => _redis.ResumeAsync(), Cancel).Unwrap();
+
+        await store.DisposeAsync();  // bounded by twice the operation timeout (3 s): Redis is back well before
+        await resume;
+
+        Assert.Equal(0, store.Unsettled);
+        for (var i = 0; i < claims.Length; i++)
+        {
+            var value = await _redis.CommandAsync($"GET webhook-sidecar:replay:r:id:posted-{i}");
+            if (i % 2 == 0)
+            {
+                Assert.EndsWith("delivered", value, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.DoesNotContain("inflight", value, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Commit_RedisNotAnswering_LoggedWithItsRoute()
+    {
+        var logger = new FakeLogger<RedisReplayStore>();
+        var store = new RedisReplayStore(_connection, batch: true, logger);
+        var claim = await store.TryClaimAsync("orders:id:lost", InFlight, Cancel);
+
+        await _redis.PauseAsync();
+        await store.CommitAsync(claim, Delivered, Cancel);
+        await store.DisposeAsync();  // the commit times out after 3 s; the drain waits for that answer
+        await _redis.ResumeAsync();
+
+        var failure = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007);
+        Assert.Equal(LogLevel.Error, failure.Level);
+        Assert.Contains("route orders", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, store.Unsettled);
+        // Not asserted: the key's state. A paused Redis runs the commit once it is resumed, after the client gave up on it.
     }
 }
