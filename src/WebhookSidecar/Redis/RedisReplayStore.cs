@@ -27,7 +27,7 @@ namespace WebhookSidecar.Redis;
 /// Disposing waits, bounded, for those still out.
 /// </para>
 /// </summary>
-internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable
+internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable, IDisposable
 {
     private readonly RedisConnection _redis;
     private readonly ILogger _logger;
@@ -90,6 +90,9 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable
             LogUnsettledAtStop(_logger, _steps.Posted);
         }
     }
+
+    /// <summary>The same wait, blocking, for a container disposed synchronously (the drain's continuation does not need this thread).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private void SettleFailed(string key, bool commit)
     {
