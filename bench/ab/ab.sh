@@ -22,6 +22,9 @@ for r in $(seq "$rounds"); do
   wrk -t1 -c32 -d"${secs}s" -s "$here/many.lua" "http://127.0.0.1:$pb/webhooks/bench" > "$tmp/b"; wait $w
   ra=$(awk '/requests in/{print $1}' "$tmp/a"); rb=$(awk '/requests in/{print $1}' "$tmp/b")
   da=$(( $(cpu "$a") - ca )); db=$(( $(cpu "$b") - cb ))
+  for side in a b; do
+    if grep -q 'Non-2xx' "$tmp/$side"; then echo "round $r: $(tr a-z A-Z <<< "$side") answered $(grep 'Non-2xx' "$tmp/$side") (wrong secret, a full replay table, or a limit): the round does not compare deliveries"; fi
+  done
   awk -v r="$r" -v ra="$ra" -v rb="$rb" -v da="$da" -v db="$db" -v t="$ticks" 'BEGIN {
     ua = da * 1e6 / t / ra; ub = db * 1e6 / t / rb
     printf "round %d: A %d requests %.1f us/request, B %d requests %.1f us/request, B/A CPU per request %.3f\n", r, ra, ua, rb, ub, ub / ua }'
