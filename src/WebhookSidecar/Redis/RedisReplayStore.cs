@@ -72,13 +72,13 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
 
     public ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        _steps.Post(commit: true, KeyOf(claim.Key), RedisValue.EmptyString, Milliseconds(ttl), claim.Key);
+        _steps.PostCommit(KeyOf(claim.Key), Milliseconds(ttl), claim.Key);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask ReleaseAsync(ReplayClaim claim, CancellationToken cancellationToken)
     {
-        _steps.Post(commit: false, KeyOf(claim.Key), Owner(claim.Token), RedisValue.EmptyString, claim.Key);
+        _steps.PostRelease(KeyOf(claim.Key), Owner(claim.Token), claim.Key);
         return ValueTask.CompletedTask;
     }
 

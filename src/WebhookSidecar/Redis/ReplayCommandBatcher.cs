@@ -11,7 +11,7 @@ namespace WebhookSidecar.Redis;
 /// Redis Cluster needs the keys of one script in one hash slot, so there (and while the server's type is
 /// not known yet, or when built with batching off) each operation is the same script over its one key.
 /// A commit or release can also be <b>posted</b>: queued (or, alone, handed to the connection) before
-/// <see cref="Post"/> returns, so it still runs before any operation asked after it, but nobody waits for
+/// <see cref="PostCommit"/> or <see cref="PostRelease"/> returns, so it still runs before any operation asked after it, but nobody waits for
 /// its answer; a failed one is reported to the callback given at construction, and
 /// <see cref="DrainAsync"/> waits for those still out.
 /// </summary>
@@ -79,27 +79,13 @@ internal sealed class ReplayCommandBatcher
     /// <summary>Posted operations not answered yet.</summary>
     public int Posted => Volatile.Read(ref _posted);
 
-    /// <summary>
-    /// Posts a commit (<paramref name="commit"/> true: marks <paramref name="key"/> delivered whoever holds
-    /// it; <paramref name="value"/> ignored) or a release (deletes it if the owner <paramref name="value"/>
-    /// still holds it): in order with every other operation, without waiting for the answer.
-    /// <paramref name="tag"/> is what the failure callback is told.
-    /// </summary>
-    public void Post(bool commit, RedisKey key, RedisValue value, RedisValue ttlMilliseconds, string tag)
-    {
-        Interlocked.Increment(ref _posted);
-        var operation = commit
-            ? new Operation(Commit, key, RedisValue.EmptyString, ttlMilliseconds, tag)
-            : new Operation(Release, key, value, RedisValue.EmptyString, tag);
-        if (!_batch || !_redis.IsStandalone)
-        {
-            // Handed to the connection, in order, before this returns (the first await is on the answer).
-            _ = PostedAloneAsync(operation);
-            return;
-        }
+    /// <summary>Posts a commit: marks <paramref name="key"/> delivered, whoever holds it. <paramref name="tag"/> is what the failure callback is told.</summary>
+    public void PostCommit(RedisKey key, RedisValue ttlMilliseconds, string tag)
+        => Post(new Operation(Commit, key, RedisValue.EmptyString, ttlMilliseconds, tag));
 
-        Queue(operation);
-    }
+    /// <summary>Posts a release: deletes <paramref name="key"/> if <paramref name="owner"/> still holds it. <paramref name="tag"/> is what the failure callback is told.</summary>
+    public void PostRelease(RedisKey key, RedisValue owner, string tag)
+        => Post(new Operation(Release, key, owner, RedisValue.EmptyString, tag));
 
     /// <summary>Waits until every posted operation is answered, at most <paramref name="timeout"/>: false when some were not by then.</summary>
     public async Task<bool> DrainAsync(TimeSpan timeout)
@@ -129,6 +115,20 @@ internal sealed class ReplayCommandBatcher
 
     /// <summary>Claims <paramref name="key"/> for <paramref name="owner"/>: 1 claimed, 2 delivered, 3 in flight; null when Redis did not answer.</summary>
     public Task<int?> ClaimAsync(RedisKey key, RedisValue owner, RedisValue ttlMilliseconds) => Enqueue(Claim, key, owner, ttlMilliseconds);
+
+    /// <summary>In order with every other operation, without waiting for the answer.</summary>
+    private void Post(Operation operation)
+    {
+        Interlocked.Increment(ref _posted);
+        if (!_batch || !_redis.IsStandalone)
+        {
+            // Handed to the connection, in order, before this returns (the first await is on the answer).
+            _ = PostedAloneAsync(operation);
+            return;
+        }
+
+        Queue(operation);
+    }
 
     private Task<int?> Enqueue(RedisValue op, RedisKey key, RedisValue value, RedisValue ttlMilliseconds)
     {
@@ -203,7 +203,7 @@ internal sealed class ReplayCommandBatcher
         => Answer(await EvaluateAsync([key], [op, value, ttlMilliseconds]), 0);
 
     private async Task PostedAloneAsync(Operation operation)
-        => Complete(operation, Answer(await EvaluateAsync([operation.Key], [operation.Op, operation.Value, operation.TtlMilliseconds]), 0));
+        => Complete(operation, await AloneAsync(operation.Op, operation.Key, operation.Value, operation.TtlMilliseconds));
 
     /// <summary>Answers a waiting operation, or settles a posted one: its failure reported, the drain told when it was the last.</summary>
     private void Complete(Operation operation, int? answer)

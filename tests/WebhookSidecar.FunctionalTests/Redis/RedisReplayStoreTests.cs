@@ -179,6 +179,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
 
         Assert.Equal(ReplayClaimStatus.Claimed, after.Status);
     }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
