@@ -24,6 +24,9 @@ internal static partial class PipelineLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Dispatch failed on route {Route}: {Outcome} ({StatusCode}); delivery {DeliveryId}; client {ClientIp}; the replay claim was released so the provider's retry is accepted")]
     public static partial void DispatchFailed(ILogger logger, string route, string outcome, int statusCode, string? deliveryId, IPAddress? clientIp);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Client went away on route {Route} before the backend answered; delivery {DeliveryId}; client {ClientIp}; the replay claim was released, so the provider's retry is forwarded (the backend may already have this delivery)")]
+    public static partial void ClientLeftDuringDispatch(ILogger logger, string route, string? deliveryId, IPAddress? clientIp);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Unexpected error on route {Route}; delivery {DeliveryId}")]
     public static partial void Unexpected(ILogger logger, Exception exception, string route, string? deliveryId);
 

@@ -24,7 +24,10 @@ public enum RejectionReason
     /// <summary>The body did not arrive within the body read timeout (408).</summary>
     BodyTimeout,
 
-    /// <summary>The client went away while the body was read; nothing is answered.</summary>
+    /// <summary>
+    /// The client went away while the body was read, or while the request was forwarded and before the
+    /// backend answered; nothing is answered, and a claim held is released.
+    /// </summary>
     ClientAborted,
 
     // --- verification (401), reason only in logs and metrics ---

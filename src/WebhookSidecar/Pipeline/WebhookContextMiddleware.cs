@@ -104,6 +104,9 @@ internal sealed class WebhookContextMiddleware(
             case RejectionReason.DispatchFailed or RejectionReason.DispatchTimeout or RejectionReason.BackendRejected:
                 PipelineLog.DispatchFailed(logger, route.Id, tag, status, deliveryId, feature.ClientIp);
                 break;
+            case RejectionReason.ClientAborted when feature.Forwarding:
+                PipelineLog.ClientLeftDuringDispatch(logger, route.Id, deliveryId, feature.ClientIp);
+                break;
             default:
                 PipelineLog.Rejected(logger, route.Id, tag, status, deliveryId, feature.ClientIp);
                 break;

@@ -50,8 +50,18 @@ internal sealed class WebhookRequestFeature
     /// <summary>True once the dispatch target accepted the request (backend 2xx, broker ack, fsync).</summary>
     public bool Dispatched { get; set; }
 
+    /// <summary>True once the request was handed to YARP's forwarder (the backend may have received it).</summary>
+    public bool Forwarding { get; private set; }
+
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the request was handed to YARP's forwarder.</summary>
-    public long ForwardStartTimestamp { get; set; }
+    public long ForwardStartTimestamp { get; private set; }
+
+    /// <summary>Marks the request as handed to YARP's forwarder at <paramref name="timestamp"/>.</summary>
+    public void StartForwarding(long timestamp)
+    {
+        Forwarding = true;
+        ForwardStartTimestamp = timestamp;
+    }
 
     /// <summary>Registers a step's work for when the rest of the pipeline has returned (<see cref="IWebhookFinisher"/>).</summary>
     public void AddFinisher(IWebhookFinisher finisher)

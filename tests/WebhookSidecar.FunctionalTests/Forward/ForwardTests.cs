@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using WebhookSidecar.FunctionalTests.Infrastructure;
 
 namespace WebhookSidecar.FunctionalTests.Forward;
@@ -17,9 +19,7 @@ public sealed class ForwardTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _backend = await TestBackend.StartAsync();
-        _sidecar = await SidecarUnderTest.StartAsync(new SidecarTestConfig()
-            .Backend(_backend.Url)
-            .Route("github", "/hooks/github", ("Verification:Preset", "github"), ("Verification:Secrets:0", _secrets.Add(Secret))));
+        _sidecar = await SidecarUnderTest.StartAsync(Config());
     }
 
     public async ValueTask DisposeAsync()
@@ -152,6 +152,53 @@ public sealed class ForwardTests : IAsyncLifetime
         Assert.Equal("yes", response.Headers.GetValues("X-Backend").Single());
         Assert.Equal("queued", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task Forward_ProviderHangsUpBeforeBackendAnswers_ClientAbortNotDispatchFailure_RetryForwarded()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var sidecar = await SidecarUnderTest.StartAsync(Config().Set("Logging:LogLevel:WebhookSidecar", "Information"), static services => services.AddFakeLogging());
+        var calls = 0;
+        var firstArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _backend.Respond = async (context, _) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                firstArrived.TrySetResult();
+                await Task.Delay(TimeSpan.FromSeconds(20), context.RequestAborted);
+            }
+
+            context.Response.StatusCode = 200;
+        };
+
+        using (var hangUp = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+        {
+            var send = sidecar.Public.SendAsync(SignedRequests.GitHub("/hooks/github", Secret, """{"n":1}""", id: "hang-up-1"), hangUp.Token);
+            await firstArrived.Task.WaitAsync(TimeSpan.FromSeconds(10), cancel);
+            await hangUp.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        }
+
+        var logs = sidecar.App.Services.GetFakeLogCollector();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!logs.GetSnapshot().Any(static r => r.Id.Id == 2008) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, cancel);
+        }
+
+        using var retry = await sidecar.Public.SendAsync(SignedRequests.GitHub("/hooks/github", Secret, """{"n":1}""", id: "hang-up-1"), cancel);
+
+        var records = logs.GetSnapshot();
+        var hungUp = Assert.Single(records, static r => r.Id.Id == 2008);
+        Assert.Contains("hang-up-1", hungUp.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(records, static r => r.Id.Id == 2005);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(2, _backend.Received.Count);
+    }
+
+    private SidecarTestConfig Config() => new SidecarTestConfig()
+        .Backend(_backend.Url)
+        .Route("github", "/hooks/github", ("Verification:Preset", "github"), ("Verification:Secrets:0", _secrets.Add(Secret)));
 
     /// <summary>A stream HttpClient cannot measure, so it sends the body chunked.</summary>
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)

@@ -9,7 +9,9 @@ namespace WebhookSidecar.Dispatch.Forward;
 /// The last step before YARP forwards: once YARP is done, classifies what happened. The delivery counts
 /// as dispatched only when the backend answered 2xx (even if the provider then went away while the
 /// answer was streamed back: the backend did accept it). Anything else — no answer, timeout, a non-2xx
-/// answer — leaves it undispatched, so the replay claim is released.
+/// answer, the provider hanging up before the backend answered — leaves it undispatched, so the replay
+/// claim is released. A hang-up is the provider's doing, not the backend's, and is told apart
+/// (<see cref="RejectionReason.ClientAborted"/>) so it does not raise dispatch-failure alerts.
 /// </summary>
 /// <remarks>
 /// The forwarding itself is the <c>dispatch</c> stage, timed. The classification runs as a finisher
@@ -26,7 +28,7 @@ internal sealed class ForwardOutcomeMiddleware(RequestDelegate next, TimeProvide
             return next(context);
         }
 
-        feature.ForwardStartTimestamp = time.GetTimestamp();
+        feature.StartForwarding(time.GetTimestamp());
         if (SidecarTracing.Source.HasListeners())
         {
             return TracedAsync(context, feature);
@@ -78,6 +80,7 @@ internal sealed class ForwardOutcomeMiddleware(RequestDelegate next, TimeProvide
         {
             ForwarderError.None => RejectionReason.BackendRejected,
             ForwarderError.RequestTimedOut => RejectionReason.DispatchTimeout,
+            ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled when context.RequestAborted.IsCancellationRequested => RejectionReason.ClientAborted,
             _ => RejectionReason.DispatchFailed,
         };
     }
