@@ -16,7 +16,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-for project in src/WebhookSidecar bench/Bench.Backend bench/Bench.PlainYarp bench/Bench.Runner; do
+for project in src/WebhookSidecar bench/Bench.Backend bench/Bench.PlainYarp bench/Bench.Reference bench/Bench.Runner; do
   dotnet build -c Release --nologo -v quiet "$project" >/dev/null
 done
 

@@ -37,7 +37,7 @@ internal sealed record BenchOptions
 
     public string Secret { get; } = "bench-secret";
 
-    /// <summary>Parts to run (<c>--only forward,redis,kafka,flood,memory,oversized,slow,outages,backend-down</c>); empty: all. Plain YARP always runs: it is the floor every ratio needs.</summary>
+    /// <summary>Parts to run (<c>--only forward,redis,kafka,reference,flood,memory,oversized,slow,outages,backend-down</c>); empty: all. Plain YARP always runs: it is the floor every ratio needs.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
 
     public bool Runs(string part) => Only.Count == 0 || Only.Contains(part);

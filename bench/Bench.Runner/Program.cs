@@ -1,6 +1,6 @@
 // One run, one machine: a real backend, plain YARP (the floor) and the sidecar in each mode — verified
 // forward (in-process stores), verified forward with Redis, verified Kafka publish (librdkafka's mock
-// cluster) — driven with the same load of 1 KiB signed POSTs; then the flood, memory, oversize, slow-sender
+// cluster), and a reference doing only the work every gateway must (bench/Bench.Reference) — driven with the same load of 1 KiB signed POSTs; then the flood, memory, oversize, slow-sender
 // and resilience scenarios. Prints a table and, last, one line per mode:
 // "ratio <mode>/plain-yarp: rps=<x.xx> p99_added_ms=<y.y>".
 using System.Globalization;
@@ -77,6 +77,22 @@ if (options.Runs("redis") || options.Runs("outages"))
     {
         await redis.DisposeAsync();
     }
+}
+
+// The reference: the least any gateway on YARP must do per request (bench/Bench.Reference), in process and
+// with one Redis round trip. Not a mode of the sidecar: the part of each mode's ratio no implementation avoids.
+if (options.Runs("reference"))
+{
+    await using (var reference = await servers.ReferenceAsync(backend))
+    {
+        Compare(await scenarios.CompareAsync("reference-forward", reference, yarp));
+        await scenarios.SideBySideAsync("reference-forward", reference, yarp);
+    }
+
+    await using var redis = await Servers.RedisAsync();
+    await using var referenceRedis = await servers.ReferenceAsync(backend, redis.Port);
+    Compare(await scenarios.CompareAsync("reference-forward-redis", referenceRedis, yarp));
+    await scenarios.SideBySideAsync("reference-forward-redis", referenceRedis, yarp);
 }
 
 if (options.Runs("kafka") || options.Runs("outages"))

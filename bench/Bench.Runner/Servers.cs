@@ -27,6 +27,23 @@ internal sealed class Servers(BenchOptions options)
     }
 
     /// <summary>
+    /// The reference (bench/Bench.Reference): plain YARP plus the least the product must do per request —
+    /// buffer, HMAC, constant-time compare, one claim of the delivery id (in process, or one <c>SET NX</c>
+    /// in the Redis at <paramref name="redisPort"/>). Its ratio is the floor under the sidecar's modes.
+    /// </summary>
+    public Task<ChildProcess> ReferenceAsync(ChildProcess backend, int? redisPort = null)
+    {
+        var port = ChildProcess.FreePort();
+        string[] args = [Path.Combine(options.Bin("bench/Bench.Reference"), "Bench.Reference.dll"), port.ToString(System.Globalization.CultureInfo.InvariantCulture), $"http://127.0.0.1:{backend.Port}/", options.Secret];
+        if (redisPort is { } redis)
+        {
+            args = [.. args, $"127.0.0.1:{redis}"];
+        }
+
+        return ChildProcess.StartAsync(redisPort is null ? "reference" : "reference-redis", "dotnet", args, port);
+    }
+
+    /// <summary>
     /// The sidecar with one GitHub-verified forward route <c>/webhooks/bench</c> (limit 1 MiB, in-process
     /// replay store). The per-client limit is set far above the offered load so its cost is measured
     /// without rejecting (all load comes from 127.0.0.1). Rejection logs are at Information, so the
