@@ -27,13 +27,14 @@ const int MaxBody = 1024 * 1024;
 
 app.Use(async (context, next) =>
 {
-    if (context.Request.ContentLength is not (> 0 and <= MaxBody) and var announced)
+    var announced = context.Request.ContentLength;
+    if (announced is not (> 0 and <= MaxBody))
     {
         context.Response.StatusCode = announced > MaxBody ? 413 : 411;
         return;
     }
 
-    var length = (int)context.Request.ContentLength.GetValueOrDefault();
+    var length = (int)announced.Value;
     var buffer = ArrayPool<byte>.Shared.Rent(length);
     try
     {

@@ -1,7 +1,8 @@
 // One run, one machine: a real backend, plain YARP (the floor) and the sidecar in each mode — verified
 // forward (in-process stores), verified forward with Redis, verified Kafka publish (librdkafka's mock
-// cluster), and a reference doing only the work every gateway must (bench/Bench.Reference) — driven with the same load of 1 KiB signed POSTs; then the flood, memory, oversize, slow-sender
-// and resilience scenarios. Prints a table and, last, one line per mode:
+// cluster) — and a reference doing only the work every gateway must (bench/Bench.Reference), driven with
+// the same load of 1 KiB signed POSTs; then the flood, memory, oversize, slow-sender and resilience
+// scenarios. Prints a table and, last, one line per mode:
 // "ratio <mode>/plain-yarp: rps=<x.xx> p99_added_ms=<y.y>".
 using System.Globalization;
 using System.Runtime.InteropServices;

@@ -180,11 +180,7 @@ public sealed class ForwardTests : IAsyncLifetime
         }
 
         var logs = sidecar.App.Services.GetFakeLogCollector();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!logs.GetSnapshot().Any(static r => r.Id.Id == 2008) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, cancel);
-        }
+        await Eventually.TrueAsync(() => logs.GetSnapshot().Any(static r => r.Id.Id == 2008), "the hang-up is logged (after its claim is released)");
 
         using var retry = await sidecar.Public.SendAsync(SignedRequests.GitHub("/hooks/github", Secret, """{"n":1}""", id: "hang-up-1"), cancel);
 
