@@ -13,9 +13,6 @@ namespace WebhookSidecar.Redis;
 internal sealed partial class RedisConnection : IDisposable
 {
     private static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(10);
-    private const int TopologyUnknown = 0;
-    private const int TopologyStandalone = 1;
-    private const int TopologyCluster = 2;
 
     private readonly ConnectionMultiplexer _multiplexer;
     private readonly IDatabase _database;
@@ -24,7 +21,6 @@ internal sealed partial class RedisConnection : IDisposable
     private readonly TimeSpan _timeout;
     private long _lastFailureLog = long.MinValue;
     private int _down;
-    private int _topology;
 
     public RedisConnection(RedisConfig config, TimeProvider time, ILogger<RedisConnection> logger, Func<string, string?>? environment = null)
     {
@@ -47,8 +43,6 @@ internal sealed partial class RedisConnection : IDisposable
         };
         _multiplexer.ConnectionRestored += (_, e) =>
         {
-            // The server behind the endpoints may have changed while away: look at its topology again.
-            Volatile.Write(ref _topology, TopologyUnknown);
             if (e.ConnectionType == ConnectionType.Interactive && Interlocked.Exchange(ref _down, 0) == 1 && _logger.IsEnabled(LogLevel.Information))
             {
                 var endpoint = Format(e.EndPoint);
@@ -70,41 +64,18 @@ internal sealed partial class RedisConnection : IDisposable
     /// <summary>True while a connection to the server is up.</summary>
     public bool IsConnected => _multiplexer.IsConnected;
 
-    /// <summary>
-    /// True once the connected server is known not to be a Redis Cluster, so one script may touch keys of
-    /// different hash slots. False while not known yet (not connected since start or since a reconnect).
-    /// </summary>
-    public bool IsStandalone
+    /// <summary>Runs a Lua script over one key (cached by the client, sent by SHA). Null when Redis did not answer in time or failed.</summary>
+    public async ValueTask<RedisResult?> EvaluateAsync(string script, RedisKey key, RedisValue[] values)
     {
-        get
+        if (!Connected())
         {
-            var topology = Volatile.Read(ref _topology);
-            if (topology == TopologyUnknown && _multiplexer.IsConnected)
-            {
-                topology = _multiplexer.GetServers().Any(static s => s.IsConnected && s.ServerType == ServerType.Cluster) ? TopologyCluster : TopologyStandalone;
-                Volatile.Write(ref _topology, topology);
-            }
-
-            return topology == TopologyStandalone;
-        }
-    }
-
-    /// <summary>Runs a Lua script (cached by the client, sent by SHA). Null when Redis did not answer in time or failed.</summary>
-    public ValueTask<RedisResult?> EvaluateAsync(string script, RedisKey key, RedisValue[] values) => EvaluateAsync(script, [key], values);
-
-    /// <summary>Runs a Lua script over several keys (one hash slot on a Cluster). Null when Redis did not answer in time or failed.</summary>
-    public async ValueTask<RedisResult?> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values)
-    {
-        if (!_multiplexer.IsConnected)
-        {
-            LogFailure("not connected");
             return null;
         }
 
         Task<RedisResult> task;
         try
         {
-            task = _database.ScriptEvaluateAsync(script, keys, values, CommandFlags.DemandMaster);
+            task = _database.ScriptEvaluateAsync(script, [key], values, CommandFlags.DemandMaster);
         }
         catch (RedisException e)
         {
@@ -114,6 +85,84 @@ internal sealed partial class RedisConnection : IDisposable
 
         var (ok, result) = await BoundedAsync(task);
         return ok ? result : null;
+    }
+
+    /// <summary><c>SET key value NX PX ttl</c>: true when set, false when the key exists (of any type); null when Redis did not answer in time or failed.</summary>
+    public async ValueTask<bool?> SetIfAbsentAsync(RedisKey key, RedisValue value, TimeSpan ttl)
+    {
+        Task<bool> task;
+        try
+        {
+            if (!Connected())
+            {
+                return null;
+            }
+
+            task = _database.StringSetAsync(key, value, ttl, When.NotExists, CommandFlags.DemandMaster);
+        }
+        catch (RedisException e)
+        {
+            LogFailure(e.GetType().Name);
+            return null;
+        }
+
+        var (ok, set) = await BoundedAsync(task);
+        return ok ? set : null;
+    }
+
+    /// <summary><c>GET key</c>: its value, <see cref="RedisValue.Null"/> when there is none; null when Redis did not answer in time or failed (a key of another type included).</summary>
+    public async ValueTask<RedisValue?> GetAsync(RedisKey key)
+    {
+        Task<RedisValue> task;
+        try
+        {
+            if (!Connected())
+            {
+                return null;
+            }
+
+            task = _database.StringGetAsync(key, CommandFlags.DemandMaster);
+        }
+        catch (RedisException e)
+        {
+            LogFailure(e.GetType().Name);
+            return null;
+        }
+
+        var (ok, value) = await BoundedAsync(task);
+        return ok ? value : (RedisValue?)null;
+    }
+
+    /// <summary>
+    /// Sends <c>SET key value PX ttl</c> before returning and does not wait: the client's task (failed by
+    /// the client's own timeout, the operation timeout give or take its one-second heartbeat), or null when
+    /// it could not be sent (not connected).
+    /// </summary>
+    public Task? PostSet(RedisKey key, RedisValue value, TimeSpan ttl)
+    {
+        try
+        {
+            return Connected() ? _database.StringSetAsync(key, value, ttl, When.Always, CommandFlags.DemandMaster) : null;
+        }
+        catch (RedisException e)
+        {
+            LogFailure(e.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>Sends a Lua script over one key before returning and does not wait: as <see cref="PostSet"/>.</summary>
+    public Task<RedisResult>? PostEvaluate(string script, RedisKey key, RedisValue[] values)
+    {
+        try
+        {
+            return Connected() ? _database.ScriptEvaluateAsync(script, [key], values, CommandFlags.DemandMaster) : null;
+        }
+        catch (RedisException e)
+        {
+            LogFailure(e.GetType().Name);
+            return null;
+        }
     }
 
     /// <summary>Round trip to the server, bounded by the operation timeout; null when it failed.</summary>
@@ -156,6 +205,18 @@ internal sealed partial class RedisConnection : IDisposable
             LogFailure(e.GetType().Name);
             return (false, default);
         }
+    }
+
+    /// <summary>False (and logged, rate-limited) while disconnected: no backlog, so nothing is sent until it is back.</summary>
+    private bool Connected()
+    {
+        if (_multiplexer.IsConnected)
+        {
+            return true;
+        }
+
+        LogFailure("not connected");
+        return false;
     }
 
     private void LogFailure(string reason)

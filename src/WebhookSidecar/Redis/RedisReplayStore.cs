@@ -12,48 +12,57 @@ namespace WebhookSidecar.Redis;
 /// The replay store shared by every replica. One key per delivery,
 /// <c>&lt;prefix&gt;replay:&lt;route&gt;:&lt;kind&gt;:&lt;value&gt;</c>, holding either
 /// <c>inflight:&lt;instance&gt;:&lt;token&gt;</c> (claimed, PX = the route's in-flight TTL) or
-/// <c>delivered</c> (PX = the route's replay TTL). Each step runs inside one script
-/// (<see cref="ReplayCommandBatcher"/>), so atomically: claim is
-/// <c>SET NX PX</c> (reading the existing state when it fails); commit is <c>SET delivered PX</c> whoever
-/// holds the key by then (the delivery reached its target, even if its claim expired meanwhile); release
-/// compares the owner's value first, so a request whose claim expired cannot free a retry's claim.
-/// Concurrent steps share that script except on a Redis Cluster, where each step is its own. Redis not
-/// answering a claim in time: <see cref="ReplayClaimStatus.Unavailable"/>, and the route's outage policy applies.
+/// <c>delivered</c> (PX = the route's replay TTL). Each step is one atomic command on the process's one
+/// connection, so it works alike on a single Redis, a primary with replicas and a Redis Cluster (one key
+/// each): claim is <c>SET NX PX</c>, and only when the key is held a <c>GET</c> says by whom (delivered or
+/// in flight; a key gone in between is answered in flight, so the provider's retry finds it free); commit
+/// is <c>SET delivered PX</c> whoever holds the key by then (the delivery reached its target, even if its
+/// claim expired meanwhile); release is a short script that deletes the key only while the owner's value
+/// is still in it, so a request whose claim expired cannot free a retry's claim. Redis not answering a
+/// claim in time: <see cref="ReplayClaimStatus.Unavailable"/>, and the route's outage policy applies.
 /// <para>
-/// A commit or release is posted, not awaited: it is queued before the call returns, so every step asked
-/// after it (the same delivery's retry on the same connection included) runs after it in Redis, but the
-/// request does not wait for Redis's answer (the provider already has the backend's). One that fails is
-/// logged here (event 2007); its claim then holds until the in-flight TTL, as it would have if awaited.
-/// Disposing waits, bounded, for those still out.
+/// A commit or release is posted, not awaited: it is written to the connection before the call returns, so
+/// every step asked after it (the same delivery's retry included) runs after it in Redis, but the request
+/// does not wait for Redis's answer (the provider already has the backend's). One that fails is logged
+/// here (event 2007); its claim then holds until the in-flight TTL, as it would have if awaited. Disposing
+/// waits, bounded, for those still out.
 /// </para>
 /// </summary>
 internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable, IDisposable
 {
+    // Deletes the key only while it still holds the owner's claim: 1 released, 0 not (or no longer) the owner's.
+    private const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
+    private static readonly RedisValue DeliveredValue = "delivered";
+
     private readonly RedisConnection _redis;
     private readonly ILogger _logger;
 
     // Distinguishes this process's claims from another replica's that happen to use the same counter value.
     private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-    private readonly ReplayCommandBatcher _steps;
+    private readonly Lock _gate = new();
     private long _nextToken;
+    private int _posted;
+    private TaskCompletionSource? _drained;
 
     public RedisReplayStore(RedisConnection redis, ILogger<RedisReplayStore> logger)
-        : this(redis, batch: true, logger)
+        : this(redis, (ILogger)logger)
     {
     }
 
-    /// <summary>With <paramref name="batch"/> false, one script per operation (what a Redis Cluster gets).</summary>
-    internal RedisReplayStore(RedisConnection redis, bool batch, ILogger? logger = null)
+    internal RedisReplayStore(RedisConnection redis, ILogger? logger = null)
     {
         _redis = redis;
         _logger = logger ?? NullLogger.Instance;
-        _steps = new ReplayCommandBatcher(redis, batch, SettleFailed);
     }
 
     public string Name => "redis";
 
     /// <summary>Commits and releases posted but not answered by Redis yet.</summary>
-    internal int Unsettled => _steps.Posted;
+    internal int Unsettled => Volatile.Read(ref _posted);
 
     /// <summary>The Redis key of a replay key.</summary>
     public RedisKey KeyOf(string key) => string.Concat(_redis.KeyPrefix, "replay:", key);
@@ -61,38 +70,101 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
     public async ValueTask<ReplayClaim> TryClaimAsync(string key, TimeSpan inFlightTtl, CancellationToken cancellationToken)
     {
         var token = Interlocked.Increment(ref _nextToken);
-        return await _steps.ClaimAsync(KeyOf(key), Owner(token), Milliseconds(inFlightTtl)) switch
+        var redisKey = KeyOf(key);
+        switch (await _redis.SetIfAbsentAsync(redisKey, Owner(token), inFlightTtl))
+        {
+            case null:
+                return ReplayClaim.Unavailable(key);
+            case true:
+                return new ReplayClaim(ReplayClaimStatus.Claimed, key, token);
+        }
+
+        return await _redis.GetAsync(redisKey) switch
         {
             null => ReplayClaim.Unavailable(key),
-            1 => new ReplayClaim(ReplayClaimStatus.Claimed, key, token),
-            2 => ReplayClaim.Delivered(key),
+            { } value when value == DeliveredValue => ReplayClaim.Delivered(key),
             _ => ReplayClaim.InFlight(key),
         };
     }
 
     public ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        _steps.PostCommit(KeyOf(claim.Key), Milliseconds(ttl), claim.Key);
+        Settle(_redis.PostSet(KeyOf(claim.Key), DeliveredValue, ttl), claim.Key, commit: true);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask ReleaseAsync(ReplayClaim claim, CancellationToken cancellationToken)
     {
-        _steps.PostRelease(KeyOf(claim.Key), Owner(claim.Token), claim.Key);
+        Settle(_redis.PostEvaluate(ReleaseScript, KeyOf(claim.Key), [Owner(claim.Token)]), claim.Key, commit: false);
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Waits for the posted commits and releases: one batch on the wire and one behind it, each bounded by the operation timeout.</summary>
+    /// <summary>Waits for the posted commits and releases, each bounded by the client's own timeout (about the operation timeout).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!await _steps.DrainAsync(2 * _redis.OperationTimeout))
+        Task drained;
+        lock (_gate)
         {
-            LogUnsettledAtStop(_logger, _steps.Posted);
+            if (Volatile.Read(ref _posted) == 0)
+            {
+                return;
+            }
+
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            drained = _drained.Task;
+        }
+
+        try
+        {
+            // The client fails a command within its timeout plus its one-second heartbeat.
+            await drained.WaitAsync(_redis.OperationTimeout + TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException)
+        {
+            LogUnsettledAtStop(_logger, Unsettled);
         }
     }
 
     /// <summary>The same wait, blocking, for a container disposed synchronously (the drain's continuation does not need this thread).</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Counts a posted step until Redis answers it; one not sent, or failed, is logged.</summary>
+    private void Settle(Task? sent, string key, bool commit)
+    {
+        if (sent is null)
+        {
+            SettleFailed(key, commit);
+            return;
+        }
+
+        Interlocked.Increment(ref _posted);
+        _ = SettleAsync(sent, key, commit);
+    }
+
+    private async Task SettleAsync(Task sent, string key, bool commit)
+    {
+        try
+        {
+            await sent.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever the client failed it with (timeout, connection, server error), the step is unconfirmed; nothing may escape a posted task.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            SettleFailed(key, commit);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _posted) == 0)
+            {
+                lock (_gate)
+                {
+                    _drained?.TrySetResult();
+                    _drained = null;
+                }
+            }
+        }
+    }
 
     private void SettleFailed(string key, bool commit)
     {
@@ -104,8 +176,6 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
     }
 
     private RedisValue Owner(long token) => string.Concat("inflight:", _instance, ":", token.ToString(CultureInfo.InvariantCulture));
-
-    private static RedisValue Milliseconds(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Stopped with {Count} replay commits or releases not answered by Redis: those claims hold until their in-flight TTL, and a retry meanwhile is answered 409")]
     private static partial void LogUnsettledAtStop(ILogger logger, int count);

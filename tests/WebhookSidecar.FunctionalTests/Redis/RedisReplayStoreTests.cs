@@ -10,10 +10,10 @@ using WebhookSidecar.Replay;
 namespace WebhookSidecar.FunctionalTests.Redis;
 
 /// <summary>
-/// The Redis replay store itself against a real redis-server, batched (what a single Redis or a primary
-/// gets) and one script per operation (what a Redis Cluster gets): the same answers either way (only the
-/// owner releases; a late commit still ends delivered), batches keep the order operations were asked in,
-/// an outage fails what is waiting without stopping the sender, and commits and releases are posted:
+/// The Redis replay store itself against a real redis-server: one claim wins and the rest are in flight,
+/// only the owner releases, a late commit still ends delivered, a key of another type fails only its own
+/// claim, steps run in the order they were asked in (a posted commit before the duplicate asked after it),
+/// an outage answers claims unavailable within the operation timeout, and commits and releases are posted:
 /// nobody waits for them, a failed one is logged, and disposing waits for those still out.
 /// </summary>
 [Trait("Area", "Redis")]
@@ -41,12 +41,10 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task ConcurrentClaimsOfOneKey_OneClaimed_OthersInFlight_ThenDuplicateAfterCommit(bool batch)
+    [Fact]
+    public async Task ConcurrentClaimsOfOneKey_OneClaimed_OthersInFlight_ThenDuplicateAfterCommit()
     {
-        var store = new RedisReplayStore(_connection, batch);
+        var store = new RedisReplayStore(_connection);
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => store.TryClaimAsync("r:id:one", InFlight, Cancel).AsTask()));
         var claimed = Assert.Single(claims, c => c.Status == ReplayClaimStatus.Claimed);
@@ -57,13 +55,11 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         Assert.EndsWith("delivered", await _redis.CommandAsync("GET webhook-sidecar:replay:r:id:one"), StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Release_KeyClaimableAgain_AndOnlyTheOwnerReleases(bool batch)
+    [Fact]
+    public async Task Release_KeyClaimableAgain_AndOnlyTheOwnerReleases()
     {
-        var store = new RedisReplayStore(_connection, batch);
-        var other = new RedisReplayStore(_connection, batch);  // another replica: another instance id
+        var store = new RedisReplayStore(_connection);
+        var other = new RedisReplayStore(_connection);  // another replica: another instance id
         var first = await store.TryClaimAsync("r:id:two", InFlight, Cancel);
 
         await other.ReleaseAsync(first, Cancel);  // same token, another owner: not its claim, no effect
@@ -77,15 +73,13 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         Assert.Equal(ReplayClaimStatus.InFlight, (await store.TryClaimAsync("r:id:two", InFlight, Cancel)).Status);
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task LateCommit_AfterTheClaimExpiredAndARetryTookIt_Delivered_AndTheRetrysReleaseKeepsIt(bool batch)
+    [Fact]
+    public async Task LateCommit_AfterTheClaimExpiredAndARetryTookIt_Delivered_AndTheRetrysReleaseKeepsIt()
     {
         // The first request's dispatch outlived its in-flight TTL; the provider's retry claimed the key at
         // another replica, then failed. The first one did reach its target: the key must end delivered.
-        var store = new RedisReplayStore(_connection, batch);
-        var retryReplica = new RedisReplayStore(_connection, batch);
+        var store = new RedisReplayStore(_connection);
+        var retryReplica = new RedisReplayStore(_connection);
         var first = await store.TryClaimAsync("r:id:late", TimeSpan.FromMilliseconds(100), Cancel);
         await Task.Delay(300, Cancel);
         var retry = await retryReplica.TryClaimAsync("r:id:late", InFlight, Cancel);
@@ -98,12 +92,10 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         Assert.Equal(ReplayClaimStatus.Delivered, (await store.TryClaimAsync("r:id:late", InFlight, Cancel)).Status);
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task LateCommit_AfterTheClaimExpired_Delivered(bool batch)
+    [Fact]
+    public async Task LateCommit_AfterTheClaimExpired_Delivered()
     {
-        var store = new RedisReplayStore(_connection, batch);
+        var store = new RedisReplayStore(_connection);
         var claim = await store.TryClaimAsync("r:id:expired", TimeSpan.FromMilliseconds(100), Cancel);
         await Task.Delay(300, Cancel);
 
@@ -113,41 +105,48 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Batched_OperationsRunInTheOrderAsked_ManyPerScript()
+    public async Task PostedCommit_ThenADuplicateAskedAtOnce_TheDuplicateSeesTheCommit()
     {
-        var store = new RedisReplayStore(_connection, batch: true);
+        var store = new RedisReplayStore(_connection);
         var keys = Enumerable.Range(0, 200).Select(i => $"r:id:order-{i}").ToList();
-        var scriptsBefore = await _redis.ScriptCallsAsync();
 
         var claims = await Task.WhenAll(keys.Select(k => store.TryClaimAsync(k, InFlight, Cancel).AsTask()));
-        // Not awaited one by one: each commit and the duplicate that follows it are asked back to back, so
-        // they often share a script, and the duplicate must still see the commit.
-        var settled = new List<Task<ReplayClaim>>();
-        var commits = new List<Task>();
+        // Not awaited one by one: each commit is posted and the duplicate asked right behind it, while the
+        // commits before it are still on the wire. The duplicate must still find the key delivered.
+        var duplicates = new List<Task<ReplayClaim>>();
         foreach (var claim in claims)
         {
-            commits.Add(store.CommitAsync(claim, Delivered, Cancel).AsTask());
-            settled.Add(store.TryClaimAsync(claim.Key, InFlight, Cancel).AsTask());
+            await store.CommitAsync(claim, Delivered, Cancel);
+            duplicates.Add(store.TryClaimAsync(claim.Key, InFlight, Cancel).AsTask());
         }
 
-        await Task.WhenAll(commits);
-        var duplicates = await Task.WhenAll(settled);
-        var scripts = await _redis.ScriptCallsAsync() - scriptsBefore;
-
         Assert.All(claims, c => Assert.Equal(ReplayClaimStatus.Claimed, c.Status));
-        Assert.All(duplicates, d => Assert.Equal(ReplayClaimStatus.Delivered, d.Status));
-        Assert.True(scripts < 600 / 2, $"{scripts} scripts for 600 operations");
+        Assert.All(await Task.WhenAll(duplicates), d => Assert.Equal(ReplayClaimStatus.Delivered, d.Status));
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task KeyOfAnotherType_OnlyItsClaimUnavailable(bool batch)
+    [Fact]
+    public async Task PostedRelease_ThenARetryAskedAtOnce_TheRetryIsClaimed()
     {
-        var store = new RedisReplayStore(_connection, batch);
+        var store = new RedisReplayStore(_connection);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => store.TryClaimAsync($"r:id:retry-{i}", InFlight, Cancel).AsTask()));
+
+        var retries = new List<Task<ReplayClaim>>();
+        foreach (var claim in claims)
+        {
+            await store.ReleaseAsync(claim, Cancel);
+            retries.Add(store.TryClaimAsync(claim.Key, InFlight, Cancel).AsTask());
+        }
+
+        Assert.All(await Task.WhenAll(retries), r => Assert.Equal(ReplayClaimStatus.Claimed, r.Status));
+    }
+
+    [Fact]
+    public async Task KeyOfAnotherType_OnlyItsClaimUnavailable()
+    {
+        var store = new RedisReplayStore(_connection);
         Assert.Equal(":1", await _redis.CommandAsync("HSET webhook-sidecar:replay:r:id:hash field value"));
 
-        // Asked together, so batched they share a script: the failing key must not fail the others.
+        // Asked together, on one connection: the failing key must not fail the others.
         var claims = await Task.WhenAll(new[] { "r:id:hash" }.Concat(Enumerable.Range(0, 20).Select(i => $"r:id:fine-{i}"))
             .Select(k => store.TryClaimAsync(k, InFlight, Cancel).AsTask()));
 
@@ -156,9 +155,9 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Batched_RedisDown_WaitingOperationsUnavailable_ThenServedAgainWhenBack()
+    public async Task RedisDown_ClaimsUnavailableWithinTheTimeout_ThenServedAgainWhenBack()
     {
-        var store = new RedisReplayStore(_connection, batch: true);
+        var store = new RedisReplayStore(_connection);
         Assert.Equal(ReplayClaimStatus.Claimed, (await store.TryClaimAsync("r:id:before", InFlight, Cancel)).Status);
 
         await _redis.PauseAsync();
@@ -168,7 +167,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         await _redis.ResumeAsync();
 
         Assert.All(stalled, c => Assert.Equal(ReplayClaimStatus.Unavailable, c.Status));
-        // One batch on the wire and the rest behind it: twice the operation timeout (3 s), plus a loaded machine's slack.
+        // Each claim is bounded by the operation timeout (3 s) and they wait side by side; plus a loaded machine's slack.
         Assert.True(waited < TimeSpan.FromSeconds(10), $"answered after {waited}");
         var after = ReplayClaim.Unavailable("r:id:after");
         for (var attempt = 0; attempt < 100 && after.Status != ReplayClaimStatus.Claimed; attempt++)
@@ -181,11 +180,11 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(true)]
     [InlineData(false)]
-    public async Task CommitAndRelease_ReturnBeforeRedisAnswers_AndDisposeWaitsForThem(bool batch)
+    [InlineData(true)]
+    public async Task CommitAndRelease_ReturnBeforeRedisAnswers_AndDisposeWaitsForThem(bool disposeSynchronously)
     {
-        var store = new RedisReplayStore(_connection, batch);
+        var store = new RedisReplayStore(_connection);
         var claims = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => store.TryClaimAsync($"r:id:posted-{i}", InFlight, Cancel).AsTask()));
 
         await _redis.PauseAsync();
@@ -194,15 +193,15 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         Assert.Equal(40, store.Unsettled);
         var resume = Task.Delay(300, Cancel).ContinueWith(_ => _redis.ResumeAsync(), Cancel).Unwrap();
 
-        // Bounded by twice the operation timeout (3 s): Redis is back well before. The blocking form too,
-        // for a container disposed synchronously.
-        if (batch)
+        // Bounded by the operation timeout (3 s) and the client's heartbeat: Redis is back well before. The
+        // blocking form too, for a container disposed synchronously.
+        if (disposeSynchronously)
         {
-            await store.DisposeAsync();
+            store.Dispose();
         }
         else
         {
-            store.Dispose();
+            await store.DisposeAsync();
         }
 
         await resume;
@@ -226,12 +225,12 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     public async Task Commit_RedisNotAnswering_LoggedWithItsRoute()
     {
         var logger = new FakeLogger<RedisReplayStore>();
-        var store = new RedisReplayStore(_connection, batch: true, logger);
+        var store = new RedisReplayStore(_connection, logger);
         var claim = await store.TryClaimAsync("orders:id:lost", InFlight, Cancel);
 
         await _redis.PauseAsync();
         await store.CommitAsync(claim, Delivered, Cancel);
-        await store.DisposeAsync();  // the commit times out after 3 s; the drain waits for that answer
+        await store.DisposeAsync();  // the client fails the commit after 3 s (checked on its 1 s heartbeat); the drain waits for that
         await _redis.ResumeAsync();
 
         var failure = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007);
