@@ -151,12 +151,16 @@ internal sealed partial class RedisConnection : IDisposable
         }
     }
 
-    /// <summary>Sends a Lua script over one key before returning and does not wait: as <see cref="PostSet"/>.</summary>
+    /// <summary>
+    /// Sends a Lua script over one key before returning and does not wait: as <see cref="PostSet"/>. Sent as
+    /// its text (<c>EVAL</c>), never by SHA: a server that lost its script cache would answer <c>NOSCRIPT</c>,
+    /// and the client's resend would then run after commands asked later.
+    /// </summary>
     public Task<RedisResult>? PostEvaluate(string script, RedisKey key, RedisValue[] values)
     {
         try
         {
-            return Connected() ? _database.ScriptEvaluateAsync(script, [key], values, CommandFlags.DemandMaster) : null;
+            return Connected() ? _database.ScriptEvaluateAsync(script, [key], values, CommandFlags.DemandMaster | CommandFlags.NoScriptCache) : null;
         }
         catch (RedisException e)
         {

@@ -99,7 +99,7 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Waits for the posted commits and releases, each bounded by the client's own timeout (about the operation timeout).</summary>
+    /// <summary>Waits for the posted commits and releases, each failed by the client past its own timeout: at most twice the operation timeout plus 2 s.</summary>
     public async ValueTask DisposeAsync()
     {
         Task drained;
@@ -116,8 +116,8 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
 
         try
         {
-            // The client fails a command within its timeout plus its one-second heartbeat.
-            await drained.WaitAsync(_redis.OperationTimeout + TimeSpan.FromSeconds(2));
+            // The client fails a command within its timeout plus its one-second heartbeat; room for a slow machine on top.
+            await drained.WaitAsync((2 * _redis.OperationTimeout) + TimeSpan.FromSeconds(2));
         }
         catch (TimeoutException)
         {

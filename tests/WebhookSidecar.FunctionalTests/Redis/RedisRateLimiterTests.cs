@@ -21,7 +21,9 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
 {
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromMilliseconds(300);
 
-    // Batches of at most a quarter of it, 64: small enough that 100 or 256 requests at once outrun the held permits and wait for a batch.
+    // Batches of at most a quarter of it, 64: small enough that 100 or 256 requests at once outrun the held
+    // permits and wait for a batch. The rate (10 million a second) refills it within microseconds, so the
+    // test measures batching, never the bucket running dry.
     private const int Burst = 256;
     private RedisServer _redis = null!;
     private RedisConnection _connection = null!;
@@ -101,7 +103,7 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
     private RedisRateLimiter Create(string route, StoreOutagePolicy policy) => new(
         _connection,
         new LimiterPartition(route, StoreOutageReporter.ClientLimit, $"{route}:client:127.0.0.1", policy),
-        new TokenBucketLimit(100_000, Burst),
+        new TokenBucketLimit(10_000_000, Burst),
         new StoreOutageReporter(_services.GetRequiredService<IMeterFactory>(), NullLogger<StoreOutageReporter>.Instance, TimeProvider.System, TimeSpan.FromSeconds(30)),
         TimeProvider.System);
 }

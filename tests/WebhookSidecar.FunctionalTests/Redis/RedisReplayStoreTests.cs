@@ -110,9 +110,10 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         var store = new RedisReplayStore(_connection);
         var keys = Enumerable.Range(0, 200).Select(i => $"r:id:order-{i}").ToList();
 
-        var claims = await Task.WhenAll(keys.Select(k => store.TryClaimAsync(k, InFlight, Cancel).AsTask()));
-        // Not awaited one by one: each commit is posted and the duplicate asked right behind it, while the
-        // commits before it are still on the wire. The duplicate must still find the key delivered.
+        // Claims that expire before their commits: a duplicate that ran before its commit would find the
+        // key free and be Claimed, so only the order on the connection makes it Delivered.
+        var claims = await Task.WhenAll(keys.Select(k => store.TryClaimAsync(k, TimeSpan.FromMilliseconds(50), Cancel).AsTask()));
+        await Task.Delay(200, Cancel);
         var duplicates = new List<Task<ReplayClaim>>();
         foreach (var claim in claims)
         {
@@ -193,7 +194,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         Assert.Equal(40, store.Unsettled);
         var resume = Task.Delay(300, Cancel).ContinueWith(_ => _redis.ResumeAsync(), Cancel).Unwrap();
 
-        // Bounded by the operation timeout (3 s) and the client's heartbeat: Redis is back well before. The
+        // Bounded by twice the operation timeout (3 s) plus 2 s: Redis is back well before. The
         // blocking form too, for a container disposed synchronously.
         if (disposeSynchronously)
         {
