@@ -66,72 +66,18 @@ internal sealed partial class RedisConnection : IDisposable
 
     /// <summary>Runs a Lua script over one key (cached by the client, sent by SHA). Null when Redis did not answer in time or failed.</summary>
     public async ValueTask<RedisResult?> EvaluateAsync(string script, RedisKey key, RedisValue[] values)
-    {
-        if (!Connected())
-        {
-            return null;
-        }
-
-        Task<RedisResult> task;
-        try
-        {
-            task = _database.ScriptEvaluateAsync(script, [key], values, CommandFlags.DemandMaster);
-        }
-        catch (RedisException e)
-        {
-            LogFailure(e.GetType().Name);
-            return null;
-        }
-
-        var (ok, result) = await BoundedAsync(task);
-        return ok ? result : null;
-    }
+        => Send(static (db, a) => db.ScriptEvaluateAsync(a.script, [a.key], a.values, CommandFlags.DemandMaster), (script, key, values)) is { } task
+            && await BoundedAsync(task) is (true, var result) ? result : null;
 
     /// <summary><c>SET key value NX PX ttl</c>: true when set, false when the key exists (of any type); null when Redis did not answer in time or failed.</summary>
     public async ValueTask<bool?> SetIfAbsentAsync(RedisKey key, RedisValue value, TimeSpan ttl)
-    {
-        Task<bool> task;
-        try
-        {
-            if (!Connected())
-            {
-                return null;
-            }
-
-            task = _database.StringSetAsync(key, value, ttl, When.NotExists, CommandFlags.DemandMaster);
-        }
-        catch (RedisException e)
-        {
-            LogFailure(e.GetType().Name);
-            return null;
-        }
-
-        var (ok, set) = await BoundedAsync(task);
-        return ok ? set : null;
-    }
+        => Send(static (db, a) => db.StringSetAsync(a.key, a.value, a.ttl, When.NotExists, CommandFlags.DemandMaster), (key, value, ttl)) is { } task
+            && await BoundedAsync(task) is (true, var set) ? set : null;
 
     /// <summary><c>GET key</c>: its value, <see cref="RedisValue.Null"/> when there is none; null when Redis did not answer in time or failed (a key of another type included).</summary>
     public async ValueTask<RedisValue?> GetAsync(RedisKey key)
-    {
-        Task<RedisValue> task;
-        try
-        {
-            if (!Connected())
-            {
-                return null;
-            }
-
-            task = _database.StringGetAsync(key, CommandFlags.DemandMaster);
-        }
-        catch (RedisException e)
-        {
-            LogFailure(e.GetType().Name);
-            return null;
-        }
-
-        var (ok, value) = await BoundedAsync(task);
-        return ok ? value : (RedisValue?)null;
-    }
+        => Send(static (db, k) => db.StringGetAsync(k, CommandFlags.DemandMaster), key) is { } task
+            && await BoundedAsync(task) is (true, var value) ? (RedisValue?)value : null;
 
     /// <summary>
     /// Sends <c>SET key value PX ttl</c> before returning and does not wait: the client's task (failed by
@@ -139,17 +85,7 @@ internal sealed partial class RedisConnection : IDisposable
     /// it could not be sent (not connected).
     /// </summary>
     public Task? PostSet(RedisKey key, RedisValue value, TimeSpan ttl)
-    {
-        try
-        {
-            return Connected() ? _database.StringSetAsync(key, value, ttl, When.Always, CommandFlags.DemandMaster) : null;
-        }
-        catch (RedisException e)
-        {
-            LogFailure(e.GetType().Name);
-            return null;
-        }
-    }
+        => Send(static (db, a) => db.StringSetAsync(a.key, a.value, a.ttl, When.Always, CommandFlags.DemandMaster), (key, value, ttl));
 
     /// <summary>
     /// Sends a Lua script over one key before returning and does not wait: as <see cref="PostSet"/>. Sent as
@@ -157,17 +93,7 @@ internal sealed partial class RedisConnection : IDisposable
     /// and the client's resend would then run after commands asked later.
     /// </summary>
     public Task<RedisResult>? PostEvaluate(string script, RedisKey key, RedisValue[] values)
-    {
-        try
-        {
-            return Connected() ? _database.ScriptEvaluateAsync(script, [key], values, CommandFlags.DemandMaster | CommandFlags.NoScriptCache) : null;
-        }
-        catch (RedisException e)
-        {
-            LogFailure(e.GetType().Name);
-            return null;
-        }
-    }
+        => Send(static (db, a) => db.ScriptEvaluateAsync(a.script, [a.key], a.values, CommandFlags.DemandMaster | CommandFlags.NoScriptCache), (script, key, values));
 
     /// <summary>Round trip to the server, bounded by the operation timeout; null when it failed.</summary>
     public async ValueTask<TimeSpan?> PingAsync()
@@ -211,16 +137,28 @@ internal sealed partial class RedisConnection : IDisposable
         }
     }
 
-    /// <summary>False (and logged, rate-limited) while disconnected: no backlog, so nothing is sent until it is back.</summary>
-    private bool Connected()
+    /// <summary>
+    /// Hands one command to the client (static <paramref name="send"/> and its <paramref name="state"/>: no
+    /// allocation of our own): its task, or null (logged, rate-limited) while disconnected — there is no
+    /// backlog, so nothing is sent until the connection is back — or when the client refused it at once.
+    /// </summary>
+    private Task<T>? Send<TState, T>(Func<IDatabase, TState, Task<T>> send, TState state)
     {
-        if (_multiplexer.IsConnected)
+        if (!_multiplexer.IsConnected)
         {
-            return true;
+            LogFailure("not connected");
+            return null;
         }
 
-        LogFailure("not connected");
-        return false;
+        try
+        {
+            return send(_database, state);
+        }
+        catch (RedisException e)
+        {
+            LogFailure(e.GetType().Name);
+            return null;
+        }
     }
 
     private void LogFailure(string reason)
