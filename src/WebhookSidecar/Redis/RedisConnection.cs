@@ -58,6 +58,9 @@ internal sealed partial class RedisConnection : IDisposable
     /// <summary>Prefix of every key (<see cref="RedisConfig.KeyPrefix"/>).</summary>
     public string KeyPrefix { get; }
 
+    /// <summary>The clock every bound is measured on.</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>The bound on each operation (<see cref="RedisConfig.OperationTimeout"/>).</summary>
     public TimeSpan OperationTimeout => _timeout;
 
@@ -69,10 +72,15 @@ internal sealed partial class RedisConnection : IDisposable
         => Send(static (db, a) => db.ScriptEvaluateAsync(a.script, [a.key], a.values, CommandFlags.DemandMaster), (script, key, values)) is { } task
             && await BoundedAsync(task) is (true, var result) ? result : null;
 
-    /// <summary><c>SET key value NX PX ttl</c>: true when set, false when the key exists (of any type); null when Redis did not answer in time or failed.</summary>
-    public async ValueTask<bool?> SetIfAbsentAsync(RedisKey key, RedisValue value, TimeSpan ttl)
+    /// <summary>
+    /// <c>SET key value NX PX ttl</c>: <c>Set</c> true when set, false when the key exists (of any type);
+    /// <c>Ok</c> false when Redis did not answer in time or failed. The bounded wait's own frame is the only
+    /// one (a claim per request goes through here).
+    /// </summary>
+    public ValueTask<(bool Ok, bool Set)> SetIfAbsentAsync(RedisKey key, RedisValue value, TimeSpan ttl)
         => Send(static (db, a) => db.StringSetAsync(a.key, a.value, a.ttl, When.NotExists, CommandFlags.DemandMaster), (key, value, ttl)) is { } task
-            && await BoundedAsync(task) is (true, var set) ? set : null;
+            ? BoundedAsync(task)
+            : default;
 
     /// <summary><c>GET key</c>: its value, <see cref="RedisValue.Null"/> when there is none; null when Redis did not answer in time or failed (a key of another type included).</summary>
     public async ValueTask<RedisValue?> GetAsync(RedisKey key)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -23,9 +24,12 @@ namespace WebhookSidecar.Redis;
 /// <para>
 /// A commit or release is posted, not awaited: it is written to the connection before the call returns, so
 /// every step asked after it (the same delivery's retry included) runs after it in Redis, but the request
-/// does not wait for Redis's answer (the provider already has the backend's). One that fails is logged
-/// here (event 2007); its claim then holds until the in-flight TTL, as it would have if awaited. Disposing
-/// waits, bounded, for those still out.
+/// does not wait for Redis's answer (the provider already has the backend's). Posted steps are kept in the
+/// order they were sent and looked at, not awaited: Redis answers one connection in order, so each new post
+/// (and a timer, every second) takes the answered ones off the front. Nothing is continued when Redis
+/// answers — no thread-pool hop per delivery for a step nobody waits on. One that failed is logged here
+/// (event 2007, with its route); its claim then holds until the in-flight TTL, as it would have if awaited.
+/// Disposing waits, bounded, for those still out.
 /// </para>
 /// </summary>
 internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable, IDisposable
@@ -37,16 +41,17 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
         """;
 
     private static readonly RedisValue DeliveredValue = "delivered";
+    private static readonly TimeSpan ObserveInterval = TimeSpan.FromSeconds(1);
 
     private readonly RedisConnection _redis;
     private readonly ILogger _logger;
 
     // Distinguishes this process's claims from another replica's that happen to use the same counter value.
     private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-    private readonly Lock _gate = new();
+    private readonly ConcurrentQueue<PostedStep> _posted = new();
+    private readonly Lock _observing = new();
+    private readonly ITimer _observer;
     private long _nextToken;
-    private int _posted;
-    private TaskCompletionSource? _drained;
 
     public RedisReplayStore(RedisConnection redis, ILogger<RedisReplayStore> logger)
         : this(redis, (ILogger)logger)
@@ -57,12 +62,15 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
     {
         _redis = redis;
         _logger = logger ?? NullLogger.Instance;
+
+        // Takes answered steps off the front when no new post does: a failure is logged within a second.
+        _observer = redis.Time.CreateTimer(static s => ((RedisReplayStore)s!).Observe(wait: false), this, ObserveInterval, ObserveInterval);
     }
 
     public string Name => "redis";
 
-    /// <summary>Commits and releases posted but not answered by Redis yet.</summary>
-    internal int Unsettled => Volatile.Read(ref _posted);
+    /// <summary>Commits and releases posted and not yet taken off as answered.</summary>
+    internal int Unsettled => _posted.Count;
 
     /// <summary>The Redis key of a replay key.</summary>
     public RedisKey KeyOf(string key) => string.Concat(_redis.KeyPrefix, "replay:", key);
@@ -73,9 +81,9 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
         var redisKey = KeyOf(key);
         switch (await _redis.SetIfAbsentAsync(redisKey, Owner(token), inFlightTtl))
         {
-            case null:
+            case (false, _):
                 return ReplayClaim.Unavailable(key);
-            case true:
+            case (true, true):
                 return new ReplayClaim(ReplayClaimStatus.Claimed, key, token);
         }
 
@@ -102,33 +110,26 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
     /// <summary>Waits for the posted commits and releases, each failed by the client past its own timeout: at most twice the operation timeout plus 2 s.</summary>
     public async ValueTask DisposeAsync()
     {
-        Task drained;
-        lock (_gate)
-        {
-            if (Volatile.Read(ref _posted) == 0)
-            {
-                return;
-            }
-
-            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            drained = _drained.Task;
-        }
-
-        try
+        await _observer.DisposeAsync();
+        var pending = _posted.Select(static p => p.Sent).ToArray();
+        if (pending.Length > 0)
         {
             // The client fails a command within its timeout plus its one-second heartbeat; room for a slow machine on top.
-            await drained.WaitAsync((2 * _redis.OperationTimeout) + TimeSpan.FromSeconds(2));
+            // Failures are not thrown here: each is logged with its route below.
+            await Task.WhenAll(pending).WaitAsync((2 * _redis.OperationTimeout) + TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        catch (TimeoutException)
+
+        Observe(wait: true);
+        if (Unsettled is > 0 and var count)
         {
-            LogUnsettledAtStop(_logger, Unsettled);
+            LogUnsettledAtStop(_logger, count);
         }
     }
 
-    /// <summary>The same wait, blocking, for a container disposed synchronously (the drain's continuation does not need this thread).</summary>
+    /// <summary>The same wait, blocking, for a container disposed synchronously (nothing it waits for needs this thread).</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Counts a posted step until Redis answers it; one not sent, or failed, is logged.</summary>
+    /// <summary>Keeps a posted step until Redis answers it; one not sent is logged at once.</summary>
     private void Settle(Task? sent, string key, bool commit)
     {
         if (sent is null)
@@ -137,32 +138,42 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
             return;
         }
 
-        Interlocked.Increment(ref _posted);
-        _ = SettleAsync(sent, key, commit);
+        _posted.Enqueue(new PostedStep(sent, key, commit));
+        Observe(wait: false);
     }
 
-    private async Task SettleAsync(Task sent, string key, bool commit)
+    /// <summary>
+    /// Takes the answered steps off the front, logging the failed ones. One thread at a time (the others
+    /// skip: it takes theirs too), so what it peeks is what it dequeues. A step answered out of order (a
+    /// Cluster, a reconnect) waits behind the front one, which the client fails within its timeout.
+    /// </summary>
+    private void Observe(bool wait)
     {
+        if (wait)
+        {
+            _observing.Enter();
+        }
+        else if (!_observing.TryEnter())
+        {
+            return;
+        }
+
         try
         {
-            await sent.ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // Whatever the client failed it with (timeout, connection, server error), the step is unconfirmed; nothing may escape a posted task.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            SettleFailed(key, commit);
+            while (_posted.TryPeek(out var front) && front.Sent.IsCompleted)
+            {
+                _posted.TryDequeue(out _);
+                if (!front.Sent.IsCompletedSuccessfully)
+                {
+                    // Whatever the client failed it with (timeout, connection, server error), the step is unconfirmed.
+                    _ = front.Sent.Exception;
+                    SettleFailed(front.Key, front.Commit);
+                }
+            }
         }
         finally
         {
-            if (Interlocked.Decrement(ref _posted) == 0)
-            {
-                lock (_gate)
-                {
-                    _drained?.TrySetResult();
-                    _drained = null;
-                }
-            }
+            _observing.Exit();
         }
     }
 
@@ -174,6 +185,8 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
             ? "Redis did not confirm the commit in time; unless it ran, the claim holds until the route's in-flight TTL"
             : "Redis did not confirm the release in time; unless it ran, the claim holds until the route's in-flight TTL"), route, commit);
     }
+
+    private readonly record struct PostedStep(Task Sent, string Key, bool Commit);
 
     private RedisValue Owner(long token) => string.Concat("inflight:", _instance, ":", token.ToString(CultureInfo.InvariantCulture));
 

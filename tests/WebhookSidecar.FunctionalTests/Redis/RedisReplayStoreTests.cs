@@ -14,7 +14,8 @@ namespace WebhookSidecar.FunctionalTests.Redis;
 /// only the owner releases, a late commit still ends delivered, a key of another type fails only its own
 /// claim, steps run in the order they were asked in (a posted commit before the duplicate asked after it),
 /// an outage answers claims unavailable within the operation timeout, and commits and releases are posted:
-/// nobody waits for them, a failed one is logged, and disposing waits for those still out.
+/// nobody waits for them, answered ones are let go without a stop, a failed one is logged (also while
+/// nothing else is posted), and disposing waits for those still out.
 /// </summary>
 [Trait("Area", "Redis")]
 public sealed class RedisReplayStoreTests : IAsyncLifetime
@@ -239,5 +240,38 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         Assert.Contains("route orders", failure.Message, StringComparison.Ordinal);
         Assert.Equal(0, store.Unsettled);
         // Not asserted: the key's state. A paused Redis runs the commit once it is resumed, after the client gave up on it.
+    }
+
+    [Fact]
+    public async Task PostedSteps_LetGoOnceAnswered_AndAFailureLoggedWithoutAStop()
+    {
+        var logger = new FakeLogger<RedisReplayStore>();
+        var store = new RedisReplayStore(_connection, logger);
+        var answered = await store.TryClaimAsync("orders:id:answered", InFlight, Cancel);
+        var lost = await store.TryClaimAsync("orders:id:unanswered", InFlight, Cancel);
+
+        // Nothing is posted after it: the store's once-a-second look takes the answered commit off.
+        await store.CommitAsync(answered, Delivered, Cancel);
+        await Until(() => store.Unsettled == 0, TimeSpan.FromSeconds(5));
+
+        // Failed by the client after its 3 s timeout; logged by that same look, with no stop and no further post.
+        await _redis.PauseAsync();
+        await store.CommitAsync(lost, Delivered, Cancel);
+        await Until(() => logger.Collector.GetSnapshot().Any(r => r.Id.Id == 2007), TimeSpan.FromSeconds(15));
+        await _redis.ResumeAsync();
+
+        Assert.Contains("route orders", Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007).Message, StringComparison.Ordinal);
+        Assert.Equal(0, store.Unsettled);
+        await store.DisposeAsync();
+    }
+
+    private static async Task Until(Func<bool> condition, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < limit, $"not within {limit}");
+            await Task.Delay(50, Cancel);
+        }
     }
 }
