@@ -114,7 +114,7 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
         var pending = _posted.Select(static p => p.Sent).ToArray();
         if (pending.Length > 0)
         {
-            // The client fails a command within its timeout plus its one-second heartbeat; room for a slow machine on top.
+            // The client fails a command within its timeout plus a heartbeat (a quarter second); room for a slow machine on top.
             // Failures are not thrown here: each is logged with its route below.
             await Task.WhenAll(pending).WaitAsync((2 * _redis.OperationTimeout) + TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }

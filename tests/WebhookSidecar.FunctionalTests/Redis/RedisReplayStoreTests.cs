@@ -232,7 +232,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
 
         await _redis.PauseAsync();
         await store.CommitAsync(claim, Delivered, Cancel);
-        await store.DisposeAsync();  // the client fails the commit after 3 s (checked on its 1 s heartbeat); the drain waits for that
+        await store.DisposeAsync();  // the client fails the commit after 3 s (checked on its quarter-second heartbeat); the drain waits for that
         await _redis.ResumeAsync();
 
         var failure = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007);
