@@ -51,7 +51,14 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
     private readonly ConcurrentQueue<PostedStep> _posted = new();
     private readonly Lock _observing = new();
     private readonly ITimer _observer;
+    private readonly TimeSpan _giveUpAfter;
     private long _nextToken;
+    private int _disposed;
+
+    // Under _observing: the oldest step not answered yet, taken out of the queue (a peek would keep the
+    // queue from reusing its slots); _frontHeld is 1 while it holds one.
+    private PostedStep _front;
+    private int _frontHeld;
 
     public RedisReplayStore(RedisConnection redis, ILogger<RedisReplayStore> logger)
         : this(redis, (ILogger)logger)
@@ -63,14 +70,18 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
         _redis = redis;
         _logger = logger ?? NullLogger.Instance;
 
+        // The client fails a command within its timeout and a heartbeat; one still unanswered well after that
+        // is taken as failed, so nothing behind it waits for ever.
+        _giveUpAfter = (2 * redis.OperationTimeout) + TimeSpan.FromSeconds(1);
+
         // Takes answered steps off the front when no new post does: a failure is logged within a second.
-        _observer = redis.Time.CreateTimer(static s => ((RedisReplayStore)s!).Observe(wait: false), this, ObserveInterval, ObserveInterval);
+        _observer = redis.Time.CreateTimer(static s => ((RedisReplayStore)s!).ObserveOnTimer(), this, ObserveInterval, ObserveInterval);
     }
 
     public string Name => "redis";
 
     /// <summary>Commits and releases posted and not yet taken off as answered.</summary>
-    internal int Unsettled => _posted.Count;
+    internal int Unsettled => _posted.Count + Volatile.Read(ref _frontHeld);
 
     /// <summary>The Redis key of a replay key.</summary>
     public RedisKey KeyOf(string key) => string.Concat(_redis.KeyPrefix, "replay:", key);
@@ -110,17 +121,23 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
     /// <summary>Waits for the posted commits and releases, each failed by the client past its own timeout: at most twice the operation timeout plus 2 s.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _observer.DisposeAsync();
-        var pending = _posted.Select(static p => p.Sent).ToArray();
+        var pending = Pending();
         if (pending.Length > 0)
         {
             // The client fails a command within its timeout plus a heartbeat (a quarter second); room for a slow machine on top.
             // Failures are not thrown here: each is logged with its route below.
-            await Task.WhenAll(pending).WaitAsync((2 * _redis.OperationTimeout) + TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var all = Task.WhenAll(pending);
+            await all.WaitAsync((2 * _redis.OperationTimeout) + TimeSpan.FromSeconds(2), _redis.Time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _ = all.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
-        Observe(wait: true);
-        if (Unsettled is > 0 and var count)
+        if (Observe(wait: true, stopping: true) is > 0 and var count)
         {
             LogUnsettledAtStop(_logger, count);
         }
@@ -138,16 +155,46 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
             return;
         }
 
-        _posted.Enqueue(new PostedStep(sent, key, commit));
-        Observe(wait: false);
+        _posted.Enqueue(new PostedStep(sent, key, commit, _redis.Time.GetTimestamp()));
+        Observe(wait: false, stopping: false);
+    }
+
+    private Task[] Pending()
+    {
+        lock (_observing)
+        {
+            var pending = new List<Task>(_posted.Count + 1);
+            if (_front.Sent is { } front)
+            {
+                pending.Add(front);
+            }
+
+            pending.AddRange(_posted.Select(static p => p.Sent));
+            return [.. pending];
+        }
+    }
+
+    private void ObserveOnTimer()
+    {
+        try
+        {
+            Observe(wait: false, stopping: false);
+        }
+#pragma warning disable CA1031 // A timer callback that throws (a logging provider failing) would end the process; the next post or tick looks again.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     /// <summary>
-    /// Takes the answered steps off the front, logging the failed ones. One thread at a time (the others
-    /// skip: it takes theirs too), so what it peeks is what it dequeues. A step answered out of order (a
-    /// Cluster, a reconnect) waits behind the front one, which the client fails within its timeout.
+    /// Takes the answered steps off the front, logging the failed ones; returns how many were left
+    /// unanswered (when <paramref name="stopping"/>, all of them are taken off and counted). One thread at a
+    /// time (the others skip: it takes theirs too). A step answered out of order (a Cluster, a resend) waits
+    /// behind the front one, which the client fails within its timeout; a front unanswered past twice that
+    /// is taken as failed, so the queue cannot grow behind it.
     /// </summary>
-    private void Observe(bool wait)
+    private int Observe(bool wait, bool stopping)
     {
         if (wait)
         {
@@ -155,26 +202,56 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
         }
         else if (!_observing.TryEnter())
         {
-            return;
+            return 0;
         }
 
+        var unanswered = 0;
         try
         {
-            while (_posted.TryPeek(out var front) && front.Sent.IsCompleted)
+            while (true)
             {
-                _posted.TryDequeue(out _);
-                if (!front.Sent.IsCompletedSuccessfully)
+                if (_front.Sent is null)
+                {
+                    if (!_posted.TryDequeue(out _front))
+                    {
+                        break;
+                    }
+
+                    Volatile.Write(ref _frontHeld, 1);
+                }
+
+                var front = _front;
+                if (!front.Sent.IsCompleted)
+                {
+                    if (stopping)
+                    {
+                        unanswered++;
+                    }
+                    else if (_redis.Time.GetElapsedTime(front.PostedAt) > _giveUpAfter)
+                    {
+                        SettleFailed(front.Key, front.Commit);
+                    }
+                    else
+                    {
+                        break;
+                    }
+                }
+                else if (!front.Sent.IsCompletedSuccessfully)
                 {
                     // Whatever the client failed it with (timeout, connection, server error), the step is unconfirmed.
-                    _ = front.Sent.Exception;
                     SettleFailed(front.Key, front.Commit);
                 }
+
+                _front = default;
+                Volatile.Write(ref _frontHeld, 0);
             }
         }
         finally
         {
             _observing.Exit();
         }
+
+        return unanswered;
     }
 
     private void SettleFailed(string key, bool commit)
@@ -186,7 +263,7 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
             : "Redis did not confirm the release in time; unless it ran, the claim holds until the route's in-flight TTL"), route, commit);
     }
 
-    private readonly record struct PostedStep(Task Sent, string Key, bool Commit);
+    private readonly record struct PostedStep(Task Sent, string Key, bool Commit, long PostedAt);
 
     private RedisValue Owner(long token) => string.Concat("inflight:", _instance, ":", token.ToString(CultureInfo.InvariantCulture));
 

@@ -45,7 +45,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     [Fact]
     public async Task ConcurrentClaimsOfOneKey_OneClaimed_OthersInFlight_ThenDuplicateAfterCommit()
     {
-        var store = new RedisReplayStore(_connection);
+        await using var store = new RedisReplayStore(_connection);
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => store.TryClaimAsync("r:id:one", InFlight, Cancel).AsTask()));
         var claimed = Assert.Single(claims, c => c.Status == ReplayClaimStatus.Claimed);
@@ -59,8 +59,8 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     [Fact]
     public async Task Release_KeyClaimableAgain_AndOnlyTheOwnerReleases()
     {
-        var store = new RedisReplayStore(_connection);
-        var other = new RedisReplayStore(_connection);  // another replica: another instance id
+        await using var store = new RedisReplayStore(_connection);
+        await using var other = new RedisReplayStore(_connection);  // another replica: another instance id
         var first = await store.TryClaimAsync("r:id:two", InFlight, Cancel);
 
         await other.ReleaseAsync(first, Cancel);  // same token, another owner: not its claim, no effect
@@ -79,8 +79,8 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     {
         // The first request's dispatch outlived its in-flight TTL; the provider's retry claimed the key at
         // another replica, then failed. The first one did reach its target: the key must end delivered.
-        var store = new RedisReplayStore(_connection);
-        var retryReplica = new RedisReplayStore(_connection);
+        await using var store = new RedisReplayStore(_connection);
+        await using var retryReplica = new RedisReplayStore(_connection);
         var first = await store.TryClaimAsync("r:id:late", TimeSpan.FromMilliseconds(100), Cancel);
         await Task.Delay(300, Cancel);
         var retry = await retryReplica.TryClaimAsync("r:id:late", InFlight, Cancel);
@@ -96,7 +96,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     [Fact]
     public async Task LateCommit_AfterTheClaimExpired_Delivered()
     {
-        var store = new RedisReplayStore(_connection);
+        await using var store = new RedisReplayStore(_connection);
         var claim = await store.TryClaimAsync("r:id:expired", TimeSpan.FromMilliseconds(100), Cancel);
         await Task.Delay(300, Cancel);
 
@@ -108,7 +108,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     [Fact]
     public async Task PostedCommit_ThenADuplicateAskedAtOnce_TheDuplicateSeesTheCommit()
     {
-        var store = new RedisReplayStore(_connection);
+        await using var store = new RedisReplayStore(_connection);
         var keys = Enumerable.Range(0, 200).Select(i => $"r:id:order-{i}").ToList();
 
         // Claims that expire before their commits: a duplicate that ran before its commit would find the
@@ -129,7 +129,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     [Fact]
     public async Task PostedRelease_ThenARetryAskedAtOnce_TheRetryIsClaimed()
     {
-        var store = new RedisReplayStore(_connection);
+        await using var store = new RedisReplayStore(_connection);
         var claims = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => store.TryClaimAsync($"r:id:retry-{i}", InFlight, Cancel).AsTask()));
 
         var retries = new List<Task<ReplayClaim>>();
@@ -145,7 +145,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     [Fact]
     public async Task KeyOfAnotherType_OnlyItsClaimUnavailable()
     {
-        var store = new RedisReplayStore(_connection);
+        await using var store = new RedisReplayStore(_connection);
         Assert.Equal(":1", await _redis.CommandAsync("HSET webhook-sidecar:replay:r:id:hash field value"));
 
         // Asked together, on one connection: the failing key must not fail the others.
@@ -159,7 +159,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     [Fact]
     public async Task RedisDown_ClaimsUnavailableWithinTheTimeout_ThenServedAgainWhenBack()
     {
-        var store = new RedisReplayStore(_connection);
+        await using var store = new RedisReplayStore(_connection);
         Assert.Equal(ReplayClaimStatus.Claimed, (await store.TryClaimAsync("r:id:before", InFlight, Cancel)).Status);
 
         await _redis.PauseAsync();
@@ -186,7 +186,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     [InlineData(true)]
     public async Task CommitAndRelease_ReturnBeforeRedisAnswers_AndDisposeWaitsForThem(bool disposeSynchronously)
     {
-        var store = new RedisReplayStore(_connection);
+        await using var store = new RedisReplayStore(_connection);
         var claims = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => store.TryClaimAsync($"r:id:posted-{i}", InFlight, Cancel).AsTask()));
 
         await _redis.PauseAsync();
@@ -227,7 +227,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     public async Task Commit_RedisNotAnswering_LoggedWithItsRoute()
     {
         var logger = new FakeLogger<RedisReplayStore>();
-        var store = new RedisReplayStore(_connection, logger);
+        await using var store = new RedisReplayStore(_connection, logger);
         var claim = await store.TryClaimAsync("orders:id:lost", InFlight, Cancel);
 
         await _redis.PauseAsync();
@@ -246,23 +246,29 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     public async Task PostedSteps_LetGoOnceAnswered_AndAFailureLoggedWithoutAStop()
     {
         var logger = new FakeLogger<RedisReplayStore>();
-        var store = new RedisReplayStore(_connection, logger);
+        await using var store = new RedisReplayStore(_connection, logger);
         var answered = await store.TryClaimAsync("orders:id:answered", InFlight, Cancel);
         var lost = await store.TryClaimAsync("orders:id:unanswered", InFlight, Cancel);
 
         // Nothing is posted after it: the store's once-a-second look takes the answered commit off.
         await store.CommitAsync(answered, Delivered, Cancel);
         await Until(() => store.Unsettled == 0, TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007);
 
         // Failed by the client after its 3 s timeout; logged by that same look, with no stop and no further post.
         await _redis.PauseAsync();
-        await store.CommitAsync(lost, Delivered, Cancel);
-        await Until(() => logger.Collector.GetSnapshot().Any(r => r.Id.Id == 2007), TimeSpan.FromSeconds(15));
-        await _redis.ResumeAsync();
+        try
+        {
+            await store.CommitAsync(lost, Delivered, Cancel);
+            await Until(() => logger.Collector.GetSnapshot().Any(r => r.Id.Id == 2007), TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            await _redis.ResumeAsync();
+        }
 
         Assert.Contains("route orders", Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007).Message, StringComparison.Ordinal);
         Assert.Equal(0, store.Unsettled);
-        await store.DisposeAsync();
     }
 
     private static async Task Until(Func<bool> condition, TimeSpan limit)
