@@ -157,7 +157,9 @@ public sealed class QueueDeliveryTests : QueueTestBase
     [Fact]
     public async Task DiskFull_503WithRetryAfterThenAcceptedOnceDeliveredEntriesAreCleanedUp()
     {
-        await StartSidecarAsync(QueueConfig(("Queue:MaxDiskBytes", "1048576"), ("Queue:FullRetryAfter", "7s")));
+        // Attempts enough while the backend is down (1,000, the most allowed): this test is about room on disk, not dead letters
+        // (50 attempts are about 10 s at the tests' 200 ms backoff, which a loaded machine can spend here).
+        await StartSidecarAsync(QueueConfig(("Queue:MaxDiskBytes", "1048576"), ("Queue:FullRetryAfter", "7s"), ("Queue:MaxAttempts", "1000")));
         var port = await StopBackendAsync();
         var big = new string('x', 400 * 1024);
 
@@ -173,7 +175,7 @@ public sealed class QueueDeliveryTests : QueueTestBase
         Assert.InRange(Store.Bytes, 800 * 1024, 1024 * 1024);
 
         Backend = await TestBackend.StartAsync(port);
-        await Eventually.TrueAsync(() => Store.Stats() == new QueueStats(0, 0, null, 0), "the queued events are delivered and removed");
+        await Eventually.TrueAsync(() => Store.Stats() == new QueueStats(0, 0, null, 0), "the queued events are delivered and removed", () => $"{Store.Stats()}, backend received {Backend.Received.Count}");
 
         // The refused event's claim was released: the provider's retry is accepted now that there is room.
         using var retry = await SendAsync("big_3", big);
