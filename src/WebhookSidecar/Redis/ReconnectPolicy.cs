@@ -4,10 +4,12 @@ namespace WebhookSidecar.Redis;
 
 /// <summary>
 /// When the client tries to reconnect. It asks on every heartbeat, both while disconnected and while an
-/// attempt is under way, and abandons an attempt in progress when told to retry. So: never before the last
-/// attempt had its whole <see cref="Configuration.RedisConfig.ConnectTimeout"/> (a slow TCP or TLS handshake
-/// is not cut short), and after that a backoff from 100 ms growing by a fifth per attempt to at most 5 s, give
-/// or take a fifth so that replicas do not reconnect in step. The count starts again after a connection.
+/// attempt is under way (with the time since that attempt began), and abandons an attempt in progress when
+/// told to retry. So an attempt is never sooner than <see cref="Configuration.RedisConfig.ConnectTimeout"/>
+/// after the one before began (a slow TCP or TLS handshake is not cut short; with the default 500 ms, about
+/// every other beat early in an outage), and once 100 ms × 1.2ⁿ exceeds that, the backoff decides, up to
+/// 5 s; give or take a fifth, drawn at each beat, so that replicas do not reconnect in step. The client starts
+/// the count again once a connection has stayed up for a heartbeat.
 /// </summary>
 internal sealed class ReconnectPolicy(TimeSpan connectTimeout) : IReconnectRetryPolicy
 {

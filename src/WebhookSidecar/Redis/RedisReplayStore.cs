@@ -28,7 +28,9 @@ namespace WebhookSidecar.Redis;
 /// order they were sent and looked at, not awaited: Redis answers one connection in order, so each new post
 /// (and a timer, every second) takes the answered ones off the front. Nothing is continued when Redis
 /// answers — no thread-pool hop per delivery for a step nobody waits on. One that failed is logged here
-/// (event 2007, with its route); its claim then holds until the in-flight TTL, as it would have if awaited.
+/// (event 2007, with its route), and so is one still unanswered twice the operation timeout plus a second
+/// after it was sent (it may yet run: the message says "unless it ran"); its claim then holds until the
+/// in-flight TTL, as it would have if awaited.
 /// Disposing waits, bounded, for those still out.
 /// </para>
 /// </summary>
@@ -80,7 +82,7 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
 
     public string Name => "redis";
 
-    /// <summary>Commits and releases posted and not yet taken off as answered.</summary>
+    /// <summary>Commits and releases posted and not yet taken off as answered (read without the lock: exact only while nothing is posted or taken off).</summary>
     internal int Unsettled => _posted.Count + Volatile.Read(ref _frontHeld);
 
     /// <summary>The Redis key of a replay key.</summary>
@@ -221,29 +223,28 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
                 }
 
                 var front = _front;
+                var failed = !front.Sent.IsCompletedSuccessfully;
                 if (!front.Sent.IsCompleted)
                 {
                     if (stopping)
                     {
                         unanswered++;
+                        failed = false;
                     }
-                    else if (_redis.Time.GetElapsedTime(front.PostedAt) > _giveUpAfter)
-                    {
-                        SettleFailed(front.Key, front.Commit);
-                    }
-                    else
+                    else if (_redis.Time.GetElapsedTime(front.PostedAt) <= _giveUpAfter)
                     {
                         break;
                     }
                 }
-                else if (!front.Sent.IsCompletedSuccessfully)
-                {
-                    // Whatever the client failed it with (timeout, connection, server error), the step is unconfirmed.
-                    SettleFailed(front.Key, front.Commit);
-                }
 
+                // Taken off before it is logged: a logger that throws cannot keep it at the front.
                 _front = default;
                 Volatile.Write(ref _frontHeld, 0);
+                if (failed)
+                {
+                    // Whatever the client failed it with (timeout, connection, server error), or given up on, the step is unconfirmed.
+                    SettleFailed(front.Key, front.Commit);
+                }
             }
         }
         finally

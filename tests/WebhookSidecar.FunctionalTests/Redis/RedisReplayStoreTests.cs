@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using WebhookSidecar.Configuration;
 using WebhookSidecar.FunctionalTests.Infrastructure;
 using WebhookSidecar.Redis;
@@ -231,9 +232,15 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         var claim = await store.TryClaimAsync("orders:id:lost", InFlight, Cancel);
 
         await _redis.PauseAsync();
-        await store.CommitAsync(claim, Delivered, Cancel);
-        await store.DisposeAsync();  // the client fails the commit after 3 s (checked on its quarter-second heartbeat); the drain waits for that
-        await _redis.ResumeAsync();
+        try
+        {
+            await store.CommitAsync(claim, Delivered, Cancel);
+            await store.DisposeAsync();  // the client fails the commit after 3 s (checked on its quarter-second heartbeat); the drain waits for that
+        }
+        finally
+        {
+            await _redis.ResumeAsync();
+        }
 
         var failure = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007);
         Assert.Equal(LogLevel.Error, failure.Level);
@@ -269,6 +276,38 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
 
         Assert.Contains("route orders", Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007).Message, StringComparison.Ordinal);
         Assert.Equal(0, store.Unsettled);
+    }
+
+    [Fact]
+    public async Task PostedStep_UnansweredPastTwiceTheTimeoutAndASecond_LoggedAsFailed_SoNothingWaitsBehindIt()
+    {
+        // The store's clock, not the client's: the client would fail the commit after 3 s of real time, and
+        // this test takes far less; only the store's give-up, at 2 × 3 s + 1 s, can log it.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var connection = new RedisConnection(
+            new RedisConfig { Endpoints = [_redis.Endpoint], OperationTimeout = TimeSpan.FromSeconds(3), ConnectTimeout = TimeSpan.FromSeconds(1) },
+            time,
+            NullLogger<RedisConnection>.Instance);
+        var logger = new FakeLogger<RedisReplayStore>();
+        await using var store = new RedisReplayStore(connection, logger);
+        var claim = await store.TryClaimAsync("orders:id:stuck", InFlight, Cancel);
+
+        await _redis.PauseAsync();
+        try
+        {
+            await store.CommitAsync(claim, Delivered, Cancel);
+            time.Advance(TimeSpan.FromSeconds(6));
+            Assert.Equal(1, store.Unsettled);
+            Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007);
+
+            time.Advance(TimeSpan.FromSeconds(1.5));  // past the give-up; the store's once-a-second look runs
+            Assert.Contains("route orders", Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007).Message, StringComparison.Ordinal);
+            Assert.Equal(0, store.Unsettled);
+        }
+        finally
+        {
+            await _redis.ResumeAsync();
+        }
     }
 
     private static async Task Until(Func<bool> condition, TimeSpan limit)
