@@ -231,16 +231,11 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         await using var store = new RedisReplayStore(_connection, logger);
         var claim = await store.TryClaimAsync("orders:id:lost", InFlight, Cancel);
 
-        await _redis.PauseAsync();
-        try
+        await WhilePausedAsync(async () =>
         {
             await store.CommitAsync(claim, Delivered, Cancel);
             await store.DisposeAsync();  // the client fails the commit after 3 s (checked on its quarter-second heartbeat); the drain waits for that
-        }
-        finally
-        {
-            await _redis.ResumeAsync();
-        }
+        });
 
         var failure = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007);
         Assert.Equal(LogLevel.Error, failure.Level);
@@ -263,16 +258,11 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007);
 
         // Failed by the client after its 3 s timeout; logged by that same look, with no stop and no further post.
-        await _redis.PauseAsync();
-        try
+        await WhilePausedAsync(async () =>
         {
             await store.CommitAsync(lost, Delivered, Cancel);
             await Until(() => logger.Collector.GetSnapshot().Any(r => r.Id.Id == 2007), TimeSpan.FromSeconds(15));
-        }
-        finally
-        {
-            await _redis.ResumeAsync();
-        }
+        });
 
         Assert.Contains("route orders", Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007).Message, StringComparison.Ordinal);
         Assert.Equal(0, store.Unsettled);
@@ -292,8 +282,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         await using var store = new RedisReplayStore(connection, logger);
         var claim = await store.TryClaimAsync("orders:id:stuck", InFlight, Cancel);
 
-        await _redis.PauseAsync();
-        try
+        await WhilePausedAsync(async () =>
         {
             await store.CommitAsync(claim, Delivered, Cancel);
             time.Advance(TimeSpan.FromSeconds(6));
@@ -303,6 +292,16 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
             time.Advance(TimeSpan.FromSeconds(1.5));  // past the give-up; the store's once-a-second look runs
             Assert.Contains("route orders", Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007).Message, StringComparison.Ordinal);
             Assert.Equal(0, store.Unsettled);
+        });
+    }
+
+    /// <summary>Runs <paramref name="body"/> while redis-server is paused (SIGSTOP), resuming it whatever happens.</summary>
+    private async Task WhilePausedAsync(Func<Task> body)
+    {
+        await _redis.PauseAsync();
+        try
+        {
+            await body();
         }
         finally
         {
