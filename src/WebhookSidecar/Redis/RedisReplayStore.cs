@@ -58,9 +58,8 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
     private int _disposed;
 
     // Under _observing: the oldest step not answered yet, taken out of the queue (a peek would keep the
-    // queue from reusing its slots); _frontHeld is 1 while it holds one.
+    // queue from reusing its slots); no step while its Sent is null.
     private PostedStep _front;
-    private int _frontHeld;
 
     public RedisReplayStore(RedisConnection redis, ILogger<RedisReplayStore> logger)
         : this(redis, (ILogger)logger)
@@ -82,8 +81,17 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
 
     public string Name => "redis";
 
-    /// <summary>Commits and releases posted and not yet taken off as answered (read without the lock: exact only while nothing is posted or taken off).</summary>
-    internal int Unsettled => _posted.Count + Volatile.Read(ref _frontHeld);
+    /// <summary>Commits and releases posted and not yet taken off as answered.</summary>
+    internal int Unsettled
+    {
+        get
+        {
+            lock (_observing)
+            {
+                return _posted.Count + (_front.Sent is null ? 0 : 1);
+            }
+        }
+    }
 
     /// <summary>The Redis key of a replay key.</summary>
     public RedisKey KeyOf(string key) => string.Concat(_redis.KeyPrefix, "replay:", key);
@@ -218,8 +226,6 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
                     {
                         break;
                     }
-
-                    Volatile.Write(ref _frontHeld, 1);
                 }
 
                 var front = _front;
@@ -239,7 +245,6 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
 
                 // Taken off before it is logged: a logger that throws cannot keep it at the front.
                 _front = default;
-                Volatile.Write(ref _frontHeld, 0);
                 if (failed)
                 {
                     // Whatever the client failed it with (timeout, connection, server error), or given up on, the step is unconfirmed.

@@ -254,14 +254,14 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
 
         // Nothing is posted after it: the store's once-a-second look takes the answered commit off.
         await store.CommitAsync(answered, Delivered, Cancel);
-        await Until(() => store.Unsettled == 0, TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => store.Unsettled == 0, "the answered commit taken off", TimeSpan.FromSeconds(5));
         Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007);
 
         // Failed by the client after its 3 s timeout; logged by that same look, with no stop and no further post.
         await WhilePausedAsync(async () =>
         {
             await store.CommitAsync(lost, Delivered, Cancel);
-            await Until(() => logger.Collector.GetSnapshot().Any(r => r.Id.Id == 2007), TimeSpan.FromSeconds(15));
+            await Eventually.TrueAsync(() => logger.Collector.GetSnapshot().Any(r => r.Id.Id == 2007), "the failed commit logged", TimeSpan.FromSeconds(15));
         });
 
         Assert.Contains("route orders", Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2007).Message, StringComparison.Ordinal);
@@ -306,16 +306,6 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         finally
         {
             await _redis.ResumeAsync();
-        }
-    }
-
-    private static async Task Until(Func<bool> condition, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < limit, $"not within {limit}");
-            await Task.Delay(50, Cancel);
         }
     }
 }
