@@ -9,8 +9,8 @@ namespace WebhookSidecar.RateLimiting;
 /// The first rate-limit stage, before the body is read: one token bucket per route generation and client
 /// address (IPv6 by /64). Refused: 429 + the bucket's Retry-After, or 503 when the limiter's store is out
 /// and the route fails closed. A permit is taken synchronously when the bucket can say at once (in
-/// process); otherwise — a store that must be asked, see <see cref="Redis.RedisRateLimiter"/> — it is
-/// awaited.
+/// process, or a permit a Redis bucket holds here); otherwise — a store that must be asked, see
+/// <see cref="Redis.RedisRateLimiter"/> — it is awaited.
 /// </summary>
 /// <remarks>
 /// Called directly rather than through ASP.NET Core's rate limiting middleware, which per request also

@@ -22,7 +22,7 @@ internal sealed class RedisLease : RateLimitLease
     /// <summary>A permit.</summary>
     public static RedisLease Granted { get; } = new(acquired: true, retryAfter: null, unavailable: false);
 
-    /// <summary>The synchronous path's answer: no permit without asking Redis (callers go on with AcquireAsync).</summary>
+    /// <summary>The synchronous path's answer when no permit is held here: not refused, Redis must be asked (callers go on with AcquireAsync).</summary>
     public static RedisLease AskAsync { get; } = new(acquired: false, retryAfter: null, unavailable: false);
 
     /// <summary>Redis did not answer and the route fails closed.</summary>

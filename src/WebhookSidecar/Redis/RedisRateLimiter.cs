@@ -26,9 +26,10 @@ namespace WebhookSidecar.Redis;
 /// </para>
 /// <para>
 /// Only <see cref="RateLimiter.AcquireAsync"/> consults Redis. <see cref="RateLimiter.AttemptAcquire"/> is
-/// synchronous and must not block a request thread on the network, so it never grants a permit: the
-/// per-client stage (<see cref="RateLimiting.ClientRateLimitMiddleware"/>) then awaits <c>AcquireAsync</c>,
-/// and the budget stage only ever calls that.
+/// synchronous and must not block a request thread on the network, so it grants only from the permits
+/// held here (most requests of a busy partition); otherwise it says nothing (not refused, no Retry-After)
+/// and the per-client stage (<see cref="RateLimiting.ClientRateLimitMiddleware"/>) awaits
+/// <c>AcquireAsync</c>. The budget stage only ever calls that.
 /// </para>
 /// </summary>
 internal sealed class RedisRateLimiter : RateLimiter
@@ -126,7 +127,27 @@ internal sealed class RedisRateLimiter : RateLimiter
     };
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
-        => permitCount == 0 ? RedisLease.Granted : RedisLease.AskAsync;
+    {
+        if (permitCount == 0)
+        {
+            return RedisLease.Granted;
+        }
+
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            if (!TakeHeld(now, permitCount))
+            {
+                // Counted by AcquireAsync, which the caller goes on with.
+                return RedisLease.AskAsync;
+            }
+
+            Count(now, permitCount);
+        }
+
+        Interlocked.Exchange(ref _lastUsed, now);
+        return RedisLease.Granted;
+    }
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
@@ -150,10 +171,8 @@ internal sealed class RedisRateLimiter : RateLimiter
                     usedBefore = Count(now, permitCount);
                 }
 
-                if (_held >= permitCount && now < _heldUntil)
+                if (TakeHeld(now, permitCount))
                 {
-                    _held -= permitCount;
-                    Interlocked.Increment(ref _successful);
                     return RedisLease.Granted;
                 }
 
@@ -217,6 +236,19 @@ internal sealed class RedisRateLimiter : RateLimiter
 
         Interlocked.Increment(ref _failed);
         return RedisLease.Refused(TimeSpan.FromMicroseconds(values[1]));
+    }
+
+    /// <summary>Under <see cref="_gate"/>: hands out permits taken ahead while they still hold.</summary>
+    private bool TakeHeld(long now, int permitCount)
+    {
+        if (_held < permitCount || now >= _heldUntil)
+        {
+            return false;
+        }
+
+        _held -= permitCount;
+        Interlocked.Increment(ref _successful);
+        return true;
     }
 
     /// <summary>Redis could not answer: the route's outage policy decides (fail-closed refuses, fail-open grants and counts).</summary>

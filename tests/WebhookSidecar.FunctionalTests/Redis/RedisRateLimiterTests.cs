@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using WebhookSidecar.Configuration;
 using WebhookSidecar.FunctionalTests.Infrastructure;
 using WebhookSidecar.Observability;
@@ -89,6 +90,48 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
         Assert.True(waited < TimeSpan.FromSeconds(5), $"answered after {waited}");
     }
 
+    [Fact]
+    public async Task AttemptAcquire_PermitsHeldFromABatch_GrantedWithoutRedisThenAsksAsyncNotRefused()
+    {
+        // The limiter's windows on a clock of the test's own, so the batch and its 100 ms hold are exact.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var limiter = Create("held", StoreOutagePolicy.FailClosed, time);
+        for (var i = 0; i < 20; i++)
+        {
+            using var single = await limiter.AcquireAsync(1, Cancel);
+            Assert.True(single.IsAcquired);
+        }
+
+        // The next window asks for as many as the last one used: one taken now, 19 held.
+        time.Advance(RedisRateLimiter.Window);
+        using (var batch = await limiter.AcquireAsync(1, Cancel))
+        {
+            Assert.True(batch.IsAcquired);
+        }
+
+        var scriptsBefore = await _redis.ScriptCallsAsync();
+        var granted = 0;
+        while (granted <= 20)
+        {
+            using var lease = limiter.AttemptAcquire(1);
+            if (!lease.IsAcquired)
+            {
+                // Not a refusal: nothing held any more, so the caller asks Redis.
+                Assert.False(StoreUnavailable.Is(lease));
+                Assert.Empty(lease.MetadataNames);
+                break;
+            }
+
+            granted++;
+        }
+
+        Assert.Equal(19, granted);
+        Assert.Equal(scriptsBefore, await _redis.ScriptCallsAsync());
+        using var next = await limiter.AcquireAsync(1, Cancel);
+        Assert.True(next.IsAcquired);
+        Assert.Equal(scriptsBefore + 1, await _redis.ScriptCallsAsync());
+    }
+
     /// <summary>A busy partition: sequential requests for 150 ms, so the last window's use sizes the next batch.</summary>
     private static async Task WarmAsync(RedisRateLimiter limiter)
     {
@@ -100,10 +143,10 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
         }
     }
 
-    private RedisRateLimiter Create(string route, StoreOutagePolicy policy) => new(
+    private RedisRateLimiter Create(string route, StoreOutagePolicy policy, TimeProvider? time = null) => new(
         _connection,
         new LimiterPartition(route, StoreOutageReporter.ClientLimit, $"{route}:client:127.0.0.1", policy),
         new TokenBucketLimit(10_000_000, Burst),
         new StoreOutageReporter(_services.GetRequiredService<IMeterFactory>(), NullLogger<StoreOutageReporter>.Instance, TimeProvider.System, TimeSpan.FromSeconds(30)),
-        TimeProvider.System);
+        time ?? TimeProvider.System);
 }

@@ -26,7 +26,7 @@ public sealed class RedisRateLimiterTests : IDisposable
     private readonly TestMeterFactory _meters = new();
 
     [Fact]
-    public void AttemptAcquire_Synchronous_NeverGrantsSoCallersGoAsync()
+    public void AttemptAcquire_NothingHeld_NotGrantedNotRefusedSoCallersGoAsync()
     {
         using var limiter = Create(StoreOutagePolicy.FailOpen);
 
