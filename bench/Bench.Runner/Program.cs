@@ -10,6 +10,11 @@ using Bench.Runner;
 using WebhookSidecar.FunctionalTests.Infrastructure.Kafka;
 
 var options = BenchOptions.Parse(args);
+
+// Taken before anything runs: the binaries are those of this tree (run.sh builds first), and an edit made
+// while the run goes on must not relabel it.
+var started = DateTime.UtcNow;
+var commit = Commit(options.RepositoryRoot);
 var report = new Report(options);
 var servers = new Servers(options);
 var scenarios = new Scenarios(options, servers, report);
@@ -134,9 +139,9 @@ if (options.Runs("backend-down"))
 
 await report.WriteAsync(string.Create(
     CultureInfo.InvariantCulture,
-    $"WebhookSidecar benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit {Commit(options.RepositoryRoot)}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {options.Connections} connections, {options.Duration.TotalSeconds:0} s per run after {options.Warmup.TotalSeconds:0} s warm-up, {options.Rounds} interleaved rounds"));
+    $"WebhookSidecar benchmark, {started:yyyy-MM-dd HH:mm}-{DateTime.UtcNow:HH:mm} UTC, commit {commit}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {options.Connections} connections, {options.Duration.TotalSeconds:0} s per run after {options.Warmup.TotalSeconds:0} s warm-up, {options.Rounds} interleaved rounds"));
 
-// The commit measured, with "+changes" when the working tree differs from it.
+// The commit measured, with "+changes" when the working tree's src or bench differs from it.
 static string Commit(string root)
 {
     try
