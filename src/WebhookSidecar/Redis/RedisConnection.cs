@@ -85,10 +85,20 @@ internal sealed partial class RedisConnection : IDisposable
             ? BoundedAsync(task)
             : default;
 
-    /// <summary><c>GET key</c>: its value, <see cref="RedisValue.Null"/> when there is none; null when Redis did not answer in time or failed (a key of another type included).</summary>
-    public async ValueTask<RedisValue?> GetAsync(RedisKey key)
-        => Send(static (db, k) => db.StringGetAsync(k, CommandFlags.DemandMaster), key) is { } task
-            && await BoundedAsync(task) is (true, var value) ? (RedisValue?)value : null;
+    /// <summary>
+    /// <c>GET key</c>: its value, <see cref="RedisValue.Null"/> when there is none; null when Redis did not
+    /// answer (in time, or at all); <c>Refused</c> true when Redis answered with an error (a key of another type).
+    /// </summary>
+    public async ValueTask<(RedisValue? Value, bool Refused)> GetAsync(RedisKey key)
+    {
+        if (Send(static (db, k) => db.StringGetAsync(k, CommandFlags.DemandMaster), key) is not { } task)
+        {
+            return (null, false);
+        }
+
+        var (ok, value) = await BoundedAsync(task);
+        return ok ? ((RedisValue?)value, false) : (null, task.IsFaulted && task.Exception?.InnerException is RedisServerException);
+    }
 
     /// <summary>
     /// Sends <c>SET key value PX ttl</c> before returning and does not wait: the client's task (failed by

@@ -16,8 +16,9 @@ namespace WebhookSidecar.Redis;
 /// <c>delivered</c> (PX = the route's replay TTL). Each step is one atomic command on the process's one
 /// connection, so it works alike on a single Redis, a primary with replicas and a Redis Cluster (one key
 /// each): claim is <c>SET NX PX</c>, and only when the key is held a <c>GET</c> says by whom (delivered or
-/// in flight; a key gone in between, or one whose value cannot be read in time, is answered in flight, so
-/// the provider's retry asks again and a held key is never dispatched on a guess); commit
+/// in flight; a key gone in between, or one whose value Redis did not give in time, is answered in flight,
+/// so the provider's retry asks again and a held key is never dispatched on a guess; a key of another type
+/// is answered unavailable); commit
 /// is <c>SET delivered PX</c> whoever holds the key by then (the delivery reached its target, even if its
 /// claim expired meanwhile); release is a short script that deletes the key only while the owner's value
 /// is still in it, so a request whose claim expired cannot free a retry's claim. Redis not answering a
@@ -109,12 +110,17 @@ internal sealed partial class RedisReplayStore : IReplayStore, IAsyncDisposable,
                 return new ReplayClaim(ReplayClaimStatus.Claimed, key, token);
         }
 
-        // Held: SET NX said so. When by whom cannot be read (no answer in time, or a key of another type), it
-        // is answered in flight, not unavailable: a fail-open route would otherwise dispatch a delivery whose
-        // key is known to be held, and the provider's retry asks again.
-        return await _redis.GetAsync(redisKey) is { } value && value == DeliveredValue
-            ? ReplayClaim.Delivered(key)
-            : ReplayClaim.InFlight(key);
+        // Held: SET NX said so. When Redis did not answer the GET in time, the key is answered in flight, not
+        // unavailable: a fail-open route would otherwise dispatch a delivery whose key is known to be held, and
+        // the provider's retry asks again once the claim's TTL has run. A key Redis refuses to read (of another
+        // type, under our prefix: not ours, and without our TTL) is a store fault the outage policy and its
+        // metric must show, or that delivery would get 409 until someone deletes the key.
+        return await _redis.GetAsync(redisKey) switch
+        {
+            (_, true) => ReplayClaim.Unavailable(key),
+            ({ } value, _) when value == DeliveredValue => ReplayClaim.Delivered(key),
+            _ => ReplayClaim.InFlight(key),
+        };
     }
 
     public ValueTask CommitAsync(ReplayClaim claim, TimeSpan ttl, CancellationToken cancellationToken)

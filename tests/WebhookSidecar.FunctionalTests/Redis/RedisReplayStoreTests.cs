@@ -144,7 +144,7 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task KeyOfAnotherType_HeldButUnreadable_InFlightNotUnavailable_OthersUnaffected()
+    public async Task KeyOfAnotherType_OnlyItsClaimUnavailable()
     {
         await using var store = new RedisReplayStore(_connection);
         Assert.Equal(":1", await _redis.CommandAsync("HSET webhook-sidecar:replay:r:id:hash field value"));
@@ -153,9 +153,8 @@ public sealed class RedisReplayStoreTests : IAsyncLifetime
         var claims = await Task.WhenAll(new[] { "r:id:hash" }.Concat(Enumerable.Range(0, 20).Select(i => $"r:id:fine-{i}"))
             .Select(k => store.TryClaimAsync(k, InFlight, Cancel).AsTask()));
 
-        // SET NX found the key held and its GET failed (WRONGTYPE, as a GET past its timeout would): in flight,
-        // so a fail-open route does not dispatch a delivery whose key is known to be held.
-        Assert.Equal(ReplayClaimStatus.InFlight, claims[0].Status);
+        // SET NX found the key held and Redis refused its GET (WRONGTYPE): a store fault, for the outage policy.
+        Assert.Equal(ReplayClaimStatus.Unavailable, claims[0].Status);
         Assert.All(claims.Skip(1), c => Assert.Equal(ReplayClaimStatus.Claimed, c.Status));
     }
 
