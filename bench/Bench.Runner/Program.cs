@@ -141,7 +141,7 @@ await report.WriteAsync(string.Create(
     CultureInfo.InvariantCulture,
     $"WebhookSidecar benchmark, {started:yyyy-MM-dd HH:mm}-{DateTime.UtcNow:HH:mm} UTC, commit {commit}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {options.Connections} connections, {options.Duration.TotalSeconds:0} s per run after {options.Warmup.TotalSeconds:0} s warm-up, {options.Rounds} interleaved rounds"));
 
-// The commit measured, with "+changes" when the working tree's src or bench differs from it.
+// The commit measured, with "+changes" when the working tree's src or bench (results aside) differs from it.
 static string Commit(string root)
 {
     try
@@ -161,7 +161,7 @@ static string Commit(string root)
         }
 
         var commit = Git(root, "rev-parse", "--short", "HEAD");
-        return Git(root, "status", "--porcelain", "--untracked-files=no", "src", "bench").Length > 0 ? commit + "+changes" : commit;
+        return Git(root, "status", "--porcelain", "--untracked-files=no", "src", "bench", ":(exclude)bench/results").Length > 0 ? commit + "+changes" : commit;
     }
     catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
     {

@@ -42,7 +42,7 @@ public static class SidecarApplicationBuilderExtensions
         {
             // YARP's default proxy pipeline, except that only clusters which enable passive health checks
             // pass through that step: it awaits the forwarding to look at the outcome, an async frame per
-            // request that does nothing when they are off (1-2.5% of plain YARP's CPU per request:
+            // request that does nothing when they are off (about 1-2.5% of the CPU per request in A/Bs:
             // docs/performance.md).
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
