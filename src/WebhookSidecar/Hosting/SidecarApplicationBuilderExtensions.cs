@@ -51,7 +51,7 @@ public static class SidecarApplicationBuilderExtensions
         return app;
     }
 
-    internal static bool PassiveHealthChecksEnabled(HttpContext context)
+    private static bool PassiveHealthChecksEnabled(HttpContext context)
         => context.GetReverseProxyFeature().Cluster.Config.HealthCheck?.Passive?.Enabled == true;
 
     internal static void EnsureConfigurationLoaded(this WebApplication app)

@@ -97,7 +97,7 @@ internal sealed partial class RedisConnection : IDisposable
         }
 
         var (ok, value) = await BoundedAsync(task);
-        return ok ? ((RedisValue?)value, false) : (null, task.IsFaulted && task.Exception?.InnerException is RedisServerException);
+        return ok ? ((RedisValue?)value, false) : (null, task.Exception?.InnerException is RedisServerException);
     }
 
     /// <summary>
