@@ -57,6 +57,7 @@ public static class SidecarServiceCollectionExtensions
         // rather than writing key files (the container's root filesystem is read-only).
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
 
+        services.TryAddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, SidecarForwarderHttpClientFactory>();
         services.AddReverseProxy()
             .LoadFromConfig(proxySnapshot.ReverseProxySection)
             .AddConfigFilter<ClusterDefaultsFilter>()

@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace WebhookSidecar.FunctionalTests.Infrastructure;
 
 /// <summary>One request as the backend received it.</summary>
-public sealed record ReceivedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+public sealed record ReceivedRequest(string Protocol, string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body)
 {
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
@@ -36,11 +37,21 @@ public sealed class TestBackend : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
-    public static async Task<TestBackend> StartAsync(int port = 0)
+    /// <param name="port">The port; 0 for a free one.</param>
+    /// <param name="http2Only">Cleartext HTTP/2 only (prior knowledge), for clusters that ask for version 2 exactly.</param>
+    public static async Task<TestBackend> StartAsync(int port = 0, bool http2Only = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        if (http2Only)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port, static listen => listen.Protocols = HttpProtocols.Http2));
+        }
+        else
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+
         var app = builder.Build();
         var backend = new TestBackend(app);
         app.Run(async context =>
@@ -48,7 +59,7 @@ public sealed class TestBackend : IAsyncDisposable
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
             var headers = context.Request.Headers.ToDictionary(static h => h.Key, static h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            var received = new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, buffer.ToArray());
+            var received = new ReceivedRequest(context.Request.Protocol, context.Request.Method, context.Request.Path + context.Request.QueryString, headers, buffer.ToArray());
             backend.Received.Enqueue(received);
             await backend.Respond(context, received);
         });
