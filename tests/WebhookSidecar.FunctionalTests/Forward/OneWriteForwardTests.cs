@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using WebhookSidecar.FunctionalTests.Infrastructure;
 
 namespace WebhookSidecar.FunctionalTests.Forward;
@@ -52,12 +53,27 @@ public sealed class OneWriteForwardTests : IAsyncDisposable
 
         Assert.Equal("HTTP/2", received.Protocol);
         Assert.Equal(body, received.Body);
+        Assert.Equal(size.ToString(CultureInfo.InvariantCulture), received.Header("Content-Length"));
         Assert.Equal("application/json", received.Header("Content-Type"));
+    }
+
+    [Fact]
+    public async Task Sidecar_ForwarderClientFactory_WrapsPoolsInOneWriteHandler()
+    {
+        // The handler is only in the path if the sidecar's container hands YARP this factory; the unit
+        // tests show what the factory's clients write.
+        await using var backend = await TestBackend.StartAsync();
+        await using var sidecar = await StartSidecarAsync(backend, http2: false);
+
+        var factory = sidecar.App.Services.GetRequiredService<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory>();
+
+        Assert.IsType<WebhookSidecar.Dispatch.Forward.SidecarForwarderHttpClientFactory>(factory);
     }
 
     [Fact]
     public async Task Http1Backend_EmptyBody_ForwardedWithoutBody()
     {
+        // An empty body has Content-Length 0: the handler leaves it to YARP, and it must stay bodiless.
         await using var backend = await TestBackend.StartAsync();
 
         var received = await ForwardAsync(backend, [], http2: false);

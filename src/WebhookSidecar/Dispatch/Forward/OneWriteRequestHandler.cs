@@ -10,6 +10,8 @@ namespace WebhookSidecar.Dispatch.Forward;
 /// that flush only splits each request into two socket writes, and the backend into two reads. Here the
 /// flush before the first write is dropped; later ones pass through. Other contents (the queue's, already
 /// in memory) go as they are.
+/// The saving is for requests whose headers and body fit the connection's write buffer (4 KiB): a larger
+/// one leaves in two or more writes either way, split at the buffer's end rather than after the headers.
 /// </summary>
 internal sealed class OneWriteRequestHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
 {
@@ -53,6 +55,10 @@ internal sealed class OneWriteRequestHandler(HttpMessageHandler inner) : Delegat
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
             _inner.CopyToAsync(new FirstFlushDropped(stream), context, cancellationToken);
 
+        protected override Task<Stream> CreateContentReadStreamAsync() =>
+            throw new NotSupportedException("A forwarded body is copied to the connection once, never read back.");
+
+        // The length is in the copied Content-Length header, which HttpClient reads before it asks here.
         protected override bool TryComputeLength(out long length)
         {
             length = 0;
