@@ -26,7 +26,7 @@ internal sealed record BenchOptions
     /// </summary>
     public TimeSpan WarmupMax { get; init; } = TimeSpan.FromSeconds(45);
 
-    /// <summary>Interleaved floor/mode rounds of closed-loop runs per mode; the median ratio is reported.</summary>
+    /// <summary>Interleaved floor/mode rounds per mode, of closed-loop runs (the median ratio is reported) and then of constant-rate runs at half load (the median p99 added).</summary>
     public int Rounds { get; init; } = 5;
 
     public int IdleConnections { get; init; } = 1000;

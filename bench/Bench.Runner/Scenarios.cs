@@ -25,43 +25,67 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
     /// A mode against the floor, interleaved: <see cref="BenchOptions.Rounds"/> rounds of a closed-loop run of
     /// the floor then one of the mode, each pair back to back, and the median of the per-round ratios. A
     /// shared machine's speed drifts by tens of percent over minutes; a pair measured seconds apart sees the
-    /// same machine, and the median drops the round a neighbour disturbed. Then a constant-rate run of each
-    /// at half the floor's median rate in these rounds, again back to back, for the p99 added: half of what
-    /// the machine sustained a minute ago, not at the start of the run, which a slowing machine (a
-    /// neighbour taking a fifth of its CPU) could turn into more than the mode can serve.
+    /// same machine, and the median drops the round a neighbour disturbed. Then as many rounds of a
+    /// constant-rate run of each at half the floor's median rate in the closed-loop rounds, again back to back,
+    /// and the median of the per-round p99 differences: half of what the machine sustained a minute ago, not
+    /// at the start of the run, which a slowing machine (a neighbour taking a fifth of its CPU) could turn into
+    /// more than the mode can serve. One pair is not enough for a p99: a single stall of any of the three
+    /// processes on two shared cores (a GC, a descheduled thread) moves a 10 s run's p99 by tens of
+    /// milliseconds, for the floor as often as for the mode (plain YARP alone measured 12.9–23.5 ms in runs
+    /// minutes apart).
     /// </summary>
     public async Task<ModeResult> CompareAsync(string mode, ChildProcess server, ChildProcess floor)
     {
         await WarmUpAsync(mode, server);
-        var rounds = new List<(ClosedRun Floor, ClosedRun Mode)>();
-        for (var round = 0; round < options.Rounds; round++)
-        {
-            // Alternate which goes first (floor, mode, mode, floor, ...), so a drift in the machine's speed
-            // within a round does not always favour the same side.
-            if (round % 2 == 0)
-            {
-                var floorRun = await ClosedLoopAsync("plain-yarp", floor);
-                rounds.Add((floorRun, await ClosedLoopAsync(mode, server)));
-            }
-            else
-            {
-                var modeRun = await ClosedLoopAsync(mode, server);
-                rounds.Add((await ClosedLoopAsync("plain-yarp", floor), modeRun));
-            }
-        }
-
+        var rounds = await InterleavedAsync(() => ClosedLoopAsync("plain-yarp", floor), () => ClosedLoopAsync(mode, server));
         var ratios = rounds.Select(static r => r.Mode.Load.Rps / r.Floor.Load.Rps).ToList();
-        var median = rounds[ratios.IndexOf(ratios.Order().ElementAt(ratios.Count / 2))];
+        var median = rounds[MedianIndex(ratios)];
         var ratio = median.Mode.Load.Rps / median.Floor.Load.Rps;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{mode}]   per-round ratios {string.Join(" ", ratios.Select(static r => r.ToString("0.00", CultureInfo.InvariantCulture)))}, median {ratio:0.00}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{mode}]   per-round ratios {Join(ratios, "0.00")}, median {ratio:0.00}"));
+
         var halfRate = rounds.Select(static r => r.Floor.Load.Rps).Order().ElementAt(rounds.Count / 2) / 2;
-        var floorHalf = await ConstantRateAsync("plain-yarp", floor, halfRate);
-        var half = await ConstantRateAsync(mode, server, halfRate);
-        return new ModeResult(mode, median.Mode.Load, half, halfRate, median.Mode.CpuMicrosecondsPerRequest, ratio, half.Percentile(99) - floorHalf.Percentile(99))
+        var latency = await InterleavedAsync(() => ConstantRateAsync("plain-yarp", floor, halfRate), () => ConstantRateAsync(mode, server, halfRate));
+        var added = latency.Select(static r => r.Mode.Percentile(99) - r.Floor.Percentile(99)).ToList();
+        var medianLatency = latency[MedianIndex(added)];
+        var p99Added = medianLatency.Mode.Percentile(99) - medianLatency.Floor.Percentile(99);
+        report.Line(string.Create(
+            CultureInfo.InvariantCulture,
+            $"half load {mode}/plain-yarp ({halfRate:0} req/s each, {latency.Count} interleaved rounds): p99 added {p99Added:0.00} ms (median; all rounds {Join(added, "0.00")}); in that round p99 {medianLatency.Mode.Percentile(99):0.00} vs {medianLatency.Floor.Percentile(99):0.00} ms, p50 {medianLatency.Mode.Percentile(50):0.00} vs {medianLatency.Floor.Percentile(50):0.00} ms"));
+        return new ModeResult(mode, median.Mode.Load, medianLatency.Mode, halfRate, median.Mode.CpuMicrosecondsPerRequest, ratio, p99Added)
         {
             FloorMax = median.Floor.Load,
         };
     }
+
+    /// <summary>
+    /// <see cref="BenchOptions.Rounds"/> pairs of a floor run and a mode run, back to back. Which goes first
+    /// alternates (floor, mode, mode, floor, ...), so a drift in the machine's speed within a round does not
+    /// always favour the same side.
+    /// </summary>
+    private async Task<List<(T Floor, T Mode)>> InterleavedAsync<T>(Func<Task<T>> floor, Func<Task<T>> mode)
+    {
+        var rounds = new List<(T Floor, T Mode)>();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            if (round % 2 == 0)
+            {
+                var floorRun = await floor();
+                rounds.Add((floorRun, await mode()));
+            }
+            else
+            {
+                var modeRun = await mode();
+                rounds.Add((await floor(), modeRun));
+            }
+        }
+
+        return rounds;
+    }
+
+    private static int MedianIndex(List<double> values) => values.IndexOf(values.Order().ElementAt(values.Count / 2));
+
+    private static string Join(IEnumerable<double> values, string format)
+        => string.Join(" ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
 
     /// <summary>
     /// The mode and the floor under load at the same time, half the connections each, in
@@ -90,7 +114,7 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
         var median = runs.OrderBy(static r => r.Cost).ElementAt(runs.Count / 2);
         report.Line(string.Create(
             CultureInfo.InvariantCulture,
-            $"side by side {mode}/plain-yarp (both under load at once, {connections} connections each, median of {runs.Count} runs): proxy CPU per request {median.Cost:0.00}x ({median.ModeCpu:0} vs {median.FloorCpu:0} us; all runs {string.Join(" ", runs.Select(static r => r.Cost.ToString("0.00", CultureInfo.InvariantCulture)))}); throughput split in that run {median.ModeRps:0} vs {median.FloorRps:0} req/s"));
+            $"side by side {mode}/plain-yarp (both under load at once, {connections} connections each, median of {runs.Count} runs): proxy CPU per request {median.Cost:0.00}x ({median.ModeCpu:0} vs {median.FloorCpu:0} us; all runs {Join(runs.Select(static r => r.Cost), "0.00")}); throughput split in that run {median.ModeRps:0} vs {median.FloorRps:0} req/s"));
     }
 
     /// <summary>
