@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using WebhookSidecar.FunctionalTests.Cli;
 using YamlDotNet.RepresentationModel;
@@ -49,26 +48,11 @@ public sealed partial class DeploymentArtifactTests
 
             Assert.True(File.Exists(Path.Combine(output, "WebhookSidecar")), "the published app has the WebhookSidecar executable named by ENTRYPOINT");
             Assert.True(File.Exists(Path.Combine(output, "WebhookSidecar.dll")));
-            AssertServerGcWithoutDynamicAdaptation(Path.Combine(output, "WebhookSidecar.runtimeconfig.json"));
         }
         finally
         {
             Directory.Delete(output, recursive: true);
         }
-    }
-
-    /// <summary>The build the functional tests and the benchmark run carries the same GC settings as the image.</summary>
-    [Fact]
-    public void BuiltRuntimeConfig_ServerGcWithoutDynamicAdaptation()
-        => AssertServerGcWithoutDynamicAdaptation(Path.Combine(AppContext.BaseDirectory, "WebhookSidecar.runtimeconfig.json"));
-
-    /// <summary>docs/operations.md, "Garbage collector": Server GC, DATAS off (fewer, not longer, gen0 pauses).</summary>
-    private static void AssertServerGcWithoutDynamicAdaptation(string runtimeConfig)
-    {
-        using var json = JsonDocument.Parse(File.ReadAllText(runtimeConfig));
-        var properties = json.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
-        Assert.True(properties.GetProperty("System.GC.Server").GetBoolean());
-        Assert.Equal(0, properties.GetProperty("System.GC.DynamicAdaptationMode").GetInt32());
     }
 
     [Theory]
