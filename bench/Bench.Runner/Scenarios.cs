@@ -39,15 +39,15 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
         await WarmUpAsync(mode, server);
         var rounds = await InterleavedAsync(() => ClosedLoopAsync("plain-yarp", floor), () => ClosedLoopAsync(mode, server));
         var ratios = rounds.Select(static r => r.Mode.Load.Rps / r.Floor.Load.Rps).ToList();
-        var median = rounds[MedianIndex(ratios)];
-        var ratio = median.Mode.Load.Rps / median.Floor.Load.Rps;
+        var medianRound = MedianIndex(ratios);
+        var (median, ratio) = (rounds[medianRound], ratios[medianRound]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{mode}]   per-round ratios {Join(ratios, "0.00")}, median {ratio:0.00}"));
 
         var halfRate = rounds.Select(static r => r.Floor.Load.Rps).Order().ElementAt(rounds.Count / 2) / 2;
         var latency = await InterleavedAsync(() => ConstantRateAsync("plain-yarp", floor, halfRate), () => ConstantRateAsync(mode, server, halfRate));
         var added = latency.Select(static r => r.Mode.Percentile(99) - r.Floor.Percentile(99)).ToList();
-        var medianLatency = latency[MedianIndex(added)];
-        var p99Added = medianLatency.Mode.Percentile(99) - medianLatency.Floor.Percentile(99);
+        var medianPair = MedianIndex(added);
+        var (medianLatency, p99Added) = (latency[medianPair], added[medianPair]);
         report.Line(string.Create(
             CultureInfo.InvariantCulture,
             $"half load {mode}/plain-yarp ({halfRate:0} req/s each, {latency.Count} interleaved rounds): p99 added {p99Added:0.00} ms (median; all rounds {Join(added, "0.00")}); in that round p99 {medianLatency.Mode.Percentile(99):0.00} vs {medianLatency.Floor.Percentile(99):0.00} ms, p50 {medianLatency.Mode.Percentile(50):0.00} vs {medianLatency.Floor.Percentile(50):0.00} ms"));
