@@ -13,7 +13,8 @@ namespace WebhookSidecar.Redis;
 /// per partition, <c>&lt;prefix&gt;rl:&lt;partition&gt;</c>, expiring as soon as the bucket would be full again.
 /// <para>
 /// Fewer round trips, never more than the limit. A busy partition takes several permits per round trip —
-/// as many as it used at this replica in the previous <see cref="Window"/>, at most <see cref="MaxBatch"/>
+/// as many as it used at this replica in the previous <see cref="Window"/> (or in this one so far, if more: a
+/// burst on a quiet partition doubles its batches instead of asking once per request), at most <see cref="MaxBatch"/>
 /// and at most a quarter of the burst, one batch in flight at a time — and hands them out locally for one
 /// window. They are charged to the shared bucket when taken, so the sum over replicas never exceeds the
 /// limit; the ones not used in time go back to the bucket with the partition's next round trip (or when
@@ -160,16 +161,15 @@ internal sealed class RedisRateLimiter : RateLimiter
         Interlocked.Exchange(ref _lastUsed, now);
         int wanted, giveBack;
         var batching = false;
-        var usedBefore = -1;
+        var counted = false;
         while (true)
         {
             TaskCompletionSource<bool>? batch = null;
             lock (_gate)
             {
-                if (usedBefore < 0)
-                {
-                    usedBefore = Count(now, permitCount);
-                }
+                // Counted once; after waiting for a batch, only the window moves on.
+                Count(now, counted ? 0 : permitCount);
+                counted = true;
 
                 if (TakeHeld(now, permitCount))
                 {
@@ -192,9 +192,10 @@ internal sealed class RedisRateLimiter : RateLimiter
                 else
                 {
                     wanted = permitCount;
-                    if (permitCount == 1 && usedBefore > 1 && _maxBatch > 1)
+                    var used = BatchSize(permitCount);
+                    if (permitCount == 1 && used > 1 && _maxBatch > 1)
                     {
-                        wanted = Math.Min(usedBefore, _maxBatch);
+                        wanted = Math.Min(used, _maxBatch);
                         batching = _fetching = true;
                     }
 
@@ -321,8 +322,8 @@ internal sealed class RedisRateLimiter : RateLimiter
         base.Dispose(disposing);
     }
 
-    /// <summary>Counts <paramref name="permits"/> asked now; returns how many the previous window used (the next batch's size).</summary>
-    private int Count(long now, int permits)
+    /// <summary>Under <see cref="_gate"/>: counts <paramref name="permits"/> asked now, in the window they fall in.</summary>
+    private void Count(long now, int permits)
     {
         if (now - _windowStart >= _window)
         {
@@ -332,6 +333,13 @@ internal sealed class RedisRateLimiter : RateLimiter
         }
 
         _usedThisWindow += permits;
-        return _usedLastWindow;
     }
+
+    /// <summary>
+    /// Under <see cref="_gate"/>: the next batch's size before the caps — what the previous window used, or
+    /// what this one has used besides the caller (the requests waiting for the batch included), whichever is
+    /// more. The second keeps a burst on a quiet partition from asking Redis once per request for a whole
+    /// window: its batches double from the third request on.
+    /// </summary>
+    private int BatchSize(int permitCount) => Math.Max(_usedLastWindow, _usedThisWindow - permitCount);
 }

@@ -65,6 +65,21 @@ public sealed class RedisRateLimiterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AcquireAsync_BurstOnAColdPartition_BatchesGrowWithinTheFirstWindow()
+    {
+        // No use in a previous window to size a batch by: before, each of these asked Redis for its own permit.
+        using var limiter = Create("cold", StoreOutagePolicy.FailClosed);
+        var scriptsBefore = await _redis.ScriptCallsAsync();
+
+        var leases = await Task.WhenAll(Enumerable.Range(0, 256).Select(_ => limiter.AcquireAsync(1, Cancel).AsTask()));
+
+        var roundTrips = await _redis.ScriptCallsAsync() - scriptsBefore;
+        Assert.All(leases, static l => Assert.True(l.IsAcquired));
+        // Two single permits, a batch of two, then batches of up to 64 (a quarter of the burst) for the rest.
+        Assert.True(roundTrips < 256 / 16, $"{roundTrips} round trips for 256 concurrent requests on a cold partition");
+    }
+
+    [Fact]
     public async Task AcquireAsync_RedisStopsWhileABatchIsOnTheWire_EveryWaiterAnsweredByThePolicyAtOnce()
     {
         using var limiter = Create("stalled", StoreOutagePolicy.FailClosed);
