@@ -43,7 +43,8 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
         var (median, ratio) = (rounds[medianRound], ratios[medianRound]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{mode}]   per-round ratios {Join(ratios, "0.00")}, median {ratio:0.00}"));
 
-        var halfRate = rounds.Select(static r => r.Floor.Load.Rps).Order().ElementAt(rounds.Count / 2) / 2;
+        var floorRates = rounds.Select(static r => r.Floor.Load.Rps).ToList();
+        var halfRate = floorRates[MedianIndex(floorRates)] / 2;
         var latency = await InterleavedAsync(() => ConstantRateAsync("plain-yarp", floor, halfRate), () => ConstantRateAsync(mode, server, halfRate));
         var added = latency.Select(static r => r.Mode.Percentile(99) - r.Floor.Percentile(99)).ToList();
         var medianPair = MedianIndex(added);
