@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using WebhookSidecar.FunctionalTests.Cli;
 using YamlDotNet.RepresentationModel;
@@ -48,6 +49,12 @@ public sealed partial class DeploymentArtifactTests
 
             Assert.True(File.Exists(Path.Combine(output, "WebhookSidecar")), "the published app has the WebhookSidecar executable named by ENTRYPOINT");
             Assert.True(File.Exists(Path.Combine(output, "WebhookSidecar.dll")));
+
+            // The image's GC settings travel in the published runtime config (docs/operations.md, Scaling).
+            using var runtimeConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "WebhookSidecar.runtimeconfig.json")));
+            var properties = runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+            Assert.True(properties.GetProperty("System.GC.Server").GetBoolean());
+            Assert.Equal(1, properties.GetProperty("System.GC.DTargetTCP").GetInt32());
         }
         finally
         {
