@@ -139,7 +139,7 @@ if (options.Runs("backend-down"))
 
 await report.WriteAsync(string.Create(
     CultureInfo.InvariantCulture,
-    $"WebhookSidecar benchmark, {started:yyyy-MM-dd HH:mm}-{DateTime.UtcNow:HH:mm} UTC, commit {commit}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {options.Connections} connections, {options.Duration.TotalSeconds:0} s per run after {options.Warmup.TotalSeconds:0} s warm-up, {options.Rounds} interleaved rounds"));
+    $"WebhookSidecar benchmark, {started:yyyy-MM-dd HH:mm}-{DateTime.UtcNow:HH:mm} UTC, commit {commit}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {options.Connections} connections, {options.Duration.TotalSeconds:0} s per run after {options.Warmup.TotalSeconds:0} s warm-up, {options.Rounds} interleaved closed-loop rounds; half load: {options.LatencyRounds} interleaved pairs of {options.LatencyDuration.TotalSeconds:0} s after {options.LatencyWarmup.TotalSeconds:0} s"));
 
 // The commit measured, with "+changes" when the working tree's src or bench (results aside) differs from it.
 static string Commit(string root)

@@ -26,8 +26,8 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
     /// the floor then one of the mode, each pair back to back, and the median of the per-round ratios. A
     /// shared machine's speed drifts by tens of percent over minutes; a pair measured seconds apart sees the
     /// same machine, and the median drops the round a neighbour disturbed. Then as many rounds of a
-    /// constant-rate run of each at half the floor's median rate in the closed-loop rounds, again back to back,
-    /// and the median of the per-round p99 differences: half of what the machine sustained a minute ago, not
+    /// <see cref="BenchOptions.LatencyRounds"/> pairs of a constant-rate run of each at half the floor's median
+    /// rate in the closed-loop rounds, again back to back, and the median of the per-pair p99 differences: half of what the machine sustained a minute ago, not
     /// at the start of the run, which a slowing machine (a neighbour taking a fifth of its CPU) could turn into
     /// more than the mode can serve. One pair is not enough for a p99: a single stall of any of the three
     /// processes on two shared cores (a GC, a descheduled thread) moves a 10 s run's p99 by tens of
@@ -37,7 +37,7 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
     public async Task<ModeResult> CompareAsync(string mode, ChildProcess server, ChildProcess floor)
     {
         await WarmUpAsync(mode, server);
-        var rounds = await InterleavedAsync(() => ClosedLoopAsync("plain-yarp", floor), () => ClosedLoopAsync(mode, server));
+        var rounds = await InterleavedAsync(options.Rounds, () => ClosedLoopAsync("plain-yarp", floor), () => ClosedLoopAsync(mode, server));
         var ratios = rounds.Select(static r => r.Mode.Load.Rps / r.Floor.Load.Rps).ToList();
         var medianRound = MedianIndex(ratios);
         var (median, ratio) = (rounds[medianRound], ratios[medianRound]);
@@ -45,13 +45,13 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
 
         var floorRates = rounds.Select(static r => r.Floor.Load.Rps).ToList();
         var halfRate = floorRates[MedianIndex(floorRates)] / 2;
-        var latency = await InterleavedAsync(() => ConstantRateAsync("plain-yarp", floor, halfRate), () => ConstantRateAsync(mode, server, halfRate));
+        var latency = await InterleavedAsync(options.LatencyRounds, () => ConstantRateAsync("plain-yarp", floor, halfRate), () => ConstantRateAsync(mode, server, halfRate));
         var added = latency.Select(static r => r.Mode.Percentile(99) - r.Floor.Percentile(99)).ToList();
         var medianPair = MedianIndex(added);
         var (medianLatency, p99Added) = (latency[medianPair], added[medianPair]);
         report.Line(string.Create(
             CultureInfo.InvariantCulture,
-            $"half load {mode}/plain-yarp ({halfRate:0} req/s each, {latency.Count} interleaved rounds): p99 added {p99Added:0.00} ms (median; all rounds {Join(added, "0.00")}); in that round p99 {medianLatency.Mode.Percentile(99):0.00} vs {medianLatency.Floor.Percentile(99):0.00} ms, p50 {medianLatency.Mode.Percentile(50):0.00} vs {medianLatency.Floor.Percentile(50):0.00} ms"));
+            $"half load {mode}/plain-yarp ({halfRate:0} req/s each, {latency.Count} interleaved pairs of {options.LatencyDuration.TotalSeconds:0} s): p99 added {p99Added:0.00} ms (median; all pairs {Join(added, "0.00")}); in that pair p99 {medianLatency.Mode.Percentile(99):0.00} vs {medianLatency.Floor.Percentile(99):0.00} ms, p50 {medianLatency.Mode.Percentile(50):0.00} vs {medianLatency.Floor.Percentile(50):0.00} ms"));
         return new ModeResult(mode, median.Mode.Load, medianLatency.Mode, halfRate, median.Mode.CpuMicrosecondsPerRequest, ratio, p99Added)
         {
             FloorMax = median.Floor.Load,
@@ -59,14 +59,14 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
     }
 
     /// <summary>
-    /// <see cref="BenchOptions.Rounds"/> pairs of a floor run and a mode run, back to back. Which goes first
+    /// <paramref name="count"/> pairs of a floor run and a mode run, back to back. Which goes first
     /// alternates (floor, mode, mode, floor, ...), so a drift in the machine's speed within a round does not
     /// always favour the same side.
     /// </summary>
-    private async Task<List<(T Floor, T Mode)>> InterleavedAsync<T>(Func<Task<T>> floor, Func<Task<T>> mode)
+    private static async Task<List<(T Floor, T Mode)>> InterleavedAsync<T>(int count, Func<Task<T>> floor, Func<Task<T>> mode)
     {
         var rounds = new List<(T Floor, T Mode)>();
-        for (var round = 0; round < options.Rounds; round++)
+        for (var round = 0; round < count; round++)
         {
             if (round % 2 == 0)
             {
@@ -183,13 +183,13 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
 
     private async Task<LoadResult> ConstantRateAsync(string mode, ChildProcess server, double rate)
     {
-        var seconds = (options.Duration + options.Warmup).TotalSeconds + 2;
+        var seconds = (options.LatencyDuration + options.LatencyWarmup).TotalSeconds + 2;
         var requests = RequestSet.Signed(Path, options.Secret, (int)(rate * seconds) + 1000, seed: _seed++);
         Console.WriteLine($"[{mode}] constant rate {rate:0} req/s");
 
         // Open loop: each connection carries one request at a time, so the rate is only held if rate × latency
         // connections are free; four times the closed-loop count leaves room for the slower modes.
-        var half = await LoadGenerator.ConstantRateAsync(server.EndPoint, requests, options.Connections * 4, rate, options.Duration, options.Warmup);
+        var half = await LoadGenerator.ConstantRateAsync(server.EndPoint, requests, options.Connections * 4, rate, options.LatencyDuration, options.LatencyWarmup);
         Console.WriteLine($"[{mode}]   p50 {half.Percentile(50):0.00} ms, p99 {half.Percentile(99):0.00} ms, {half.Statuses}, errors {half.Errors}");
         return half;
     }
