@@ -31,7 +31,7 @@ public sealed partial class DeploymentArtifactTests
     }
 
     [Fact]
-    public async Task Dockerfile_BuildStageCommands_SucceedWhenRunDirectly()
+    public async Task Dockerfile_BuildStageCommands_PublishTheAppWithItsGcSettings()
     {
         var text = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
         var build = text[..text.IndexOf("AS runtime", StringComparison.Ordinal)];
