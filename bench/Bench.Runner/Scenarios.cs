@@ -25,12 +25,13 @@ internal sealed class Scenarios(BenchOptions options, Servers servers, Report re
     /// A mode against the floor, interleaved: <see cref="BenchOptions.Rounds"/> rounds of a closed-loop run of
     /// the floor then one of the mode, each pair back to back, and the median of the per-round ratios. A
     /// shared machine's speed drifts by tens of percent over minutes; a pair measured seconds apart sees the
-    /// same machine, and the median drops the round a neighbour disturbed. Then as many rounds of a
-    /// <see cref="BenchOptions.LatencyRounds"/> pairs of a constant-rate run of each at half the floor's median
-    /// rate in the closed-loop rounds, again back to back, and the median of the per-pair p99 differences: half of what the machine sustained a minute ago, not
+    /// same machine, and the median drops the round a neighbour disturbed. Then
+    /// <see cref="BenchOptions.LatencyRounds"/> pairs of a constant-rate run of each at half the floor's
+    /// median rate in the closed-loop rounds, again back to back, and the median of the per-pair p99
+    /// differences. The rate is half of what the machine sustained a minute ago, not
     /// at the start of the run, which a slowing machine (a neighbour taking a fifth of its CPU) could turn into
     /// more than the mode can serve. One pair is not enough for a p99: a single stall of any of the three
-    /// processes on two shared cores (a GC, a descheduled thread) moves a 10 s run's p99 by tens of
+    /// processes on two shared cores (a GC, a descheduled thread) moves a run's p99 by tens of
     /// milliseconds, for the floor as often as for the mode (plain YARP alone measured 12.9–23.5 ms in runs
     /// minutes apart).
     /// </summary>
